@@ -1,5 +1,6 @@
 package dev.runstream.schemas;
 
+import dev.runstream.schemas.internal.GeneratedClassTrust;
 import dev.runstream.schemas.internal.WireFormat;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -44,6 +45,10 @@ import org.apache.kafka.common.serialization.Deserializer;
  * @param <T> the record type: a generated class, or {@code GenericRecord}
  */
 public class AvroDeserializer<T> implements Deserializer<T> {
+  static {
+    GeneratedClassTrust.install();
+  }
+
   private SchemaRegistry registry;
   private Class<? extends SpecificRecord> targetClass;
   private boolean specificReader;
@@ -122,9 +127,8 @@ public class AvroDeserializer<T> implements Deserializer<T> {
       return new SpecificDatumReader<>(writer, model.getSchema(targetClass), model);
     }
     if (specificReader && writer.getType() == Schema.Type.RECORD) {
-      SpecificData model = new SpecificData();
-      Class<?> generated = model.getClass(writer);
-      if (generated != null && SpecificRecord.class.isAssignableFrom(generated)) {
+      Class<?> generated = generatedClass(writer.getFullName());
+      if (generated != null) {
         SpecificData classModel = SpecificData.getForClass(generated);
         return new SpecificDatumReader<>(writer, classModel.getSchema(generated), classModel);
       }
@@ -134,5 +138,18 @@ public class AvroDeserializer<T> implements Deserializer<T> {
               + " on the classpath for specific.avro.reader=true");
     }
     return new GenericDatumReader<>(writer, writer, GenericData.get());
+  }
+
+  /** The generated class named {@code name}, loaded without initialising anything else. */
+  private static Class<?> generatedClass(String name) {
+    try {
+      ClassLoader loader = Thread.currentThread().getContextClassLoader();
+      Class<?> type =
+          Class.forName(
+              name, false, loader != null ? loader : AvroDeserializer.class.getClassLoader());
+      return SpecificRecord.class.isAssignableFrom(type) ? type : null;
+    } catch (ClassNotFoundException e) {
+      return null;
+    }
   }
 }
