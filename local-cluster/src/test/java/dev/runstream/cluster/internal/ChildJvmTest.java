@@ -1,0 +1,85 @@
+package dev.runstream.cluster.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.runstream.cluster.LocalClusterException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ChildJvmTest {
+
+  @TempDir Path tempDir;
+
+  /** A child main that reports and fails. */
+  public static final class FailingMain {
+    public static void main(String[] args) {
+      System.out.println("child says " + String.join(" ", args));
+      System.exit(3);
+    }
+  }
+
+  /** A child main that would run for a minute. */
+  public static final class SleepingMain {
+    public static void main(String[] args) throws InterruptedException {
+      Thread.sleep(60_000);
+    }
+  }
+
+  private ChildJvm launch(Class<?> main, String... args) {
+    return ChildJvm.launch(
+        "test",
+        List.of("-Xmx32m", "-XX:TieredStopAtLevel=1"),
+        System.getProperty("java.class.path"),
+        main.getName(),
+        List.of(args),
+        tempDir,
+        tempDir.resolve("logs/test.log"));
+  }
+
+  @Test
+  void shouldIncludeLogTailWhenChildFails() throws Exception {
+    ChildJvm jvm = launch(FailingMain.class, "goodbye", "world");
+    jvm.handle().onExit().get(30, TimeUnit.SECONDS);
+
+    LocalClusterException failure = jvm.failure("It broke", null);
+
+    assertThat(failure)
+        .hasMessageContaining("It broke")
+        .hasMessageContaining("exited with status 3")
+        .hasMessageContaining("child says goodbye world");
+  }
+
+  @Test
+  void shouldFailWithLogTailWhenChildExitsBeforeItsPortOpens() {
+    ChildJvm jvm = launch(FailingMain.class, "early");
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> Readiness.awaitPort(jvm, 1, Instant.now().plusSeconds(30)))
+        .isInstanceOf(LocalClusterException.class)
+        .hasMessageContaining("exited during startup")
+        .hasMessageContaining("child says early");
+  }
+
+  @Test
+  void shouldStopChildWhenAskedToStop() {
+    ChildJvm jvm = launch(SleepingMain.class);
+    assertThat(jvm.isAlive()).isTrue();
+
+    jvm.stop(Duration.ofSeconds(10));
+
+    assertThat(jvm.isAlive()).isFalse();
+  }
+
+  @Test
+  void shouldKeepGuardEntryOnceWhenAlreadyOnClasspath() {
+    String guard = ChildJvm.guardClasspathEntry();
+
+    assertThat(ChildJvm.classpathWithGuard(guard)).isEqualTo(guard);
+    assertThat(ChildJvm.classpathWithGuard("/x.jar")).startsWith(guard).endsWith("/x.jar");
+  }
+}
