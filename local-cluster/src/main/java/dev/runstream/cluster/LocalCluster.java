@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.TreeMap;
 import org.apache.kafka.common.config.ConfigException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -467,7 +468,7 @@ public final class LocalCluster implements AutoCloseable {
               + topic.name()
               + " partitions="
               + topic.partitions()
-              + (topic.configs().isEmpty() ? "" : " configs=" + topic.configs()));
+              + (topic.configs().isEmpty() ? "" : " configs=" + new TreeMap<>(topic.configs())));
     }
     out.println(
         READY_LINE + " in " + cluster.startupDuration().toMillis() + " ms; Ctrl-C stops it");
