@@ -1,0 +1,250 @@
+package dev.runstream.client;
+
+import dev.runstream.client.internal.ClientRuntime;
+import dev.runstream.client.internal.StreamSession;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Reads the events of agent runs: replay a run from its first event, tail it live, resume it from a
+ * cursor, or get its final text and result — Polos' {@code stream.events}, {@code
+ * stream.text_chunks}, {@code stream.text()} and {@code stream.result()}, for Java services, UIs
+ * and tools.
+ *
+ * <pre>{@code
+ * try (RunstreamClient client = RunstreamClient.create(ClientConfig.fromEnvironment())) {
+ *   try (WorkflowStream events = client.replay(workflowId)) {   // from its first event
+ *     for (AgentEvent e : events) {                              // ends after agent_finish or error
+ *       System.out.println(EventType.of(e).wireName() + " #" + e.getSequence());
+ *     }
+ *   }
+ *   client.tail(workflowId).textChunks().forEach(System.out::print);  // live, from now
+ *   WorkflowStream rest = client.resume(workflowId, lastSeenSequence); // like Last-Event-ID
+ *   String text = client.text(workflowId).get();                       // the final text
+ *   RunResult r = client.result(workflowId).get(30, TimeUnit.SECONDS); // result, steps, usage, tools
+ * }
+ * }</pre>
+ *
+ * <h2>How it reads</h2>
+ *
+ * <ul>
+ *   <li><b>Indexed replay.</b> All events of a workflow tree are keyed by its root workflow id, so
+ *       they sit on one partition, found with the producer's partitioner. The topology's
+ *       materialized view ({@link ClientConfig#QUERY_URL_CONFIG}) knows the offset of each
+ *       workflow's first event; a replay {@code assign()}s that partition and {@code seek()}s there
+ *       — no consumer group, no scan. Without the view, it finds the start with {@code
+ *       offsetsForTimes} in time windows growing backwards from now (or around {@link
+ *       StreamOptions.Builder#startTimeHint}), reading record headers only, bounded by {@link
+ *       ClientConfig#REPLAY_LOOKBACK_MAX_MS_CONFIG}. It never reads a partition from its beginning
+ *       (unless the partition is younger than that bound).
+ *   <li><b>Finished workflows.</b> {@link #text} and {@link #result} of a finished run come
+ *       straight from the view, without reading events — even after the events aged out of
+ *       retention.
+ *   <li><b>One reader, many subscribers.</b> Live events come from one shared Kafka consumer per
+ *       partition, whatever the number of subscribers; records of other workflows are skipped by
+ *       key and headers without decoding, and a record is decoded once for all its subscribers.
+ *       Each subscriber has a bounded buffer; the shared reader never waits for a slow one, which
+ *       meets its {@link OverflowPolicy} instead: by default it is detached with a {@link
+ *       SubscriberOverflowException} carrying its last sequence, so it can resume.
+ *   <li>A replay of a running workflow catches up with a reader of its own, then joins the shared
+ *       reader without a gap or a duplicate.
+ * </ul>
+ *
+ * <h2>Failures</h2>
+ *
+ * Stream methods return at once; the stream is opened in the background and reports problems
+ * through the stream (thrown by its iterator, {@code onError} for push subscribers, exceptional
+ * completion of futures). All are {@link RunstreamClientException}s, {@linkplain
+ * RunstreamClientException#isRetriable() retriable} or not:
+ *
+ * <table>
+ *   <caption>What happens when</caption>
+ *   <tr><th>situation</th><th>outcome</th></tr>
+ *   <tr><td>unknown workflow id</td><td>replay, resume, text, result: wait {@link
+ *       StreamOptions.Builder#startTimeout start timeout} for it to start, then {@link
+ *       UnknownWorkflowException}; tail: waits (set an idle timeout)</td></tr>
+ *   <tr><td>cursor below -1, or past the end of a finished workflow</td><td>{@link
+ *       InvalidCursorException}</td></tr>
+ *   <tr><td>events aged out of retention</td><td>replay: {@link EventsExpiredException}; text and
+ *       result still answer from the view</td></tr>
+ *   <tr><td>undeserializable record</td><td>{@link SkippedRecordException} to {@link
+ *       StreamOptions.Builder#onSkippedRecord}, with partition and offset; skipped</td></tr>
+ *   <tr><td>missing sequences</td><td>{@link GapDetectedException}, see {@link
+ *       GapPolicy}</td></tr>
+ *   <tr><td>broker down when opening</td><td>{@link BrokerUnavailableException} after {@link
+ *       ClientConfig#BROKER_TIMEOUT_MS_CONFIG}</td></tr>
+ *   <tr><td>broker down while streaming</td><td>the stream waits and carries on when it is back;
+ *       {@link StreamTimeoutException} if an idle timeout is set and elapses</td></tr>
+ *   <tr><td>registry down</td><td>events with cached schemas keep flowing; others wait for the
+ *       registry</td></tr>
+ *   <tr><td>view down</td><td>replay falls back to the time search; text and result replay the
+ *       events</td></tr>
+ *   <tr><td>slow subscriber</td><td>{@link SubscriberOverflowException} under {@link
+ *       OverflowPolicy#FAIL}; transparent re-read under {@link OverflowPolicy#RESUME}</td></tr>
+ * </table>
+ *
+ * <p>Thread-safe; one client per application is enough and cheap streams share it. {@link #close()}
+ * ends every open stream with {@link ClientClosedException} and stops every thread and consumer.
+ */
+public final class RunstreamClient implements AutoCloseable {
+  private final ClientRuntime runtime;
+
+  private RunstreamClient(ClientConfig config) {
+    this.runtime = new ClientRuntime(config);
+  }
+
+  /**
+   * A client with {@code config}. No connection is made until the first stream is opened.
+   *
+   * @param config the configuration
+   * @return the client; close it
+   */
+  public static RunstreamClient create(ClientConfig config) {
+    return new RunstreamClient(config);
+  }
+
+  /**
+   * A client configured from the defaults, environment variables and system properties.
+   *
+   * @return the client; close it
+   * @throws org.apache.kafka.common.config.ConfigException for an invalid value
+   */
+  public static RunstreamClient create() {
+    return create(ClientConfig.fromEnvironment());
+  }
+
+  /** The client's configuration. */
+  public ClientConfig config() {
+    return runtime.config();
+  }
+
+  /**
+   * The workflow's events from its first one, in order, ending after its {@code agent_finish} or
+   * {@code error}. A running workflow is followed live to its end.
+   *
+   * @param workflowId the workflow (a root or a child)
+   * @return the stream; consume it once and close it
+   * @throws ClientClosedException if the client is closed
+   */
+  public WorkflowStream replay(String workflowId) {
+    return replay(workflowId, StreamOptions.DEFAULTS);
+  }
+
+  /**
+   * As {@link #replay(String)}, with options.
+   *
+   * <pre>{@code
+   * client.replay(id, StreamOptions.newBuilder().includeChildren(true).build())
+   *     .forEachAsync(e -> ui.send(e));
+   * }</pre>
+   */
+  public WorkflowStream replay(String workflowId, StreamOptions options) {
+    return runtime.open(StreamSession.Kind.REPLAY, workflowId, -1, options, null);
+  }
+
+  /**
+   * The workflow's events from now on, live, ending after its {@code agent_finish} or {@code
+   * error}. The first event may have any sequence; from there on each arrives in order. A workflow
+   * that has already finished (according to the view) gives an empty stream. A workflow that has
+   * not started yet is waited for.
+   *
+   * @param workflowId the workflow
+   * @return the stream; consume it once and close it
+   */
+  public WorkflowStream tail(String workflowId) {
+    return tail(workflowId, StreamOptions.DEFAULTS);
+  }
+
+  /** As {@link #tail(String)}, with options. */
+  public WorkflowStream tail(String workflowId, StreamOptions options) {
+    return runtime.open(StreamSession.Kind.TAIL, workflowId, -1, options, null);
+  }
+
+  /**
+   * The workflow's events after sequence {@code afterSequence}, as a browser reconnecting with
+   * {@code Last-Event-ID}: the catch-up is read from the topic, then the stream goes on live. With
+   * {@code afterSequence} -1 it is a replay. A cursor equal to the last sequence of a finished
+   * workflow gives an empty stream.
+   *
+   * <p>With {@link StreamOptions.Builder#includeChildren children}, the cursor is a position in the
+   * tree: child events published after this workflow's event {@code afterSequence} are delivered.
+   *
+   * <pre>{@code
+   * long cursor = Long.parseLong(request.getHeader("Last-Event-ID"));
+   * client.resume(id, cursor).subscribe(sseSubscriber);
+   * }</pre>
+   *
+   * @param workflowId the workflow
+   * @param afterSequence the last sequence the caller has; -1 for none
+   * @return the stream; consume it once and close it
+   * @throws InvalidCursorException if {@code afterSequence} is below -1 (a cursor past the end of a
+   *     finished workflow fails the stream with it)
+   */
+  public WorkflowStream resume(String workflowId, long afterSequence) {
+    return resume(workflowId, afterSequence, StreamOptions.DEFAULTS);
+  }
+
+  /** As {@link #resume(String, long)}, with options. */
+  public WorkflowStream resume(String workflowId, long afterSequence, StreamOptions options) {
+    return runtime.open(StreamSession.Kind.RESUME, workflowId, afterSequence, options, null);
+  }
+
+  /**
+   * The workflow's final text: its text deltas concatenated in sequence order, once it has ended
+   * (Polos' {@code stream.text()}). A finished workflow's text comes from the view without reading
+   * events; a running one's is the view's text so far plus the deltas that follow; without the view
+   * the events are replayed. A failed run completes with the text it produced.
+   *
+   * <pre>{@code
+   * String text = client.text(workflowId).get(1, TimeUnit.MINUTES);
+   * }</pre>
+   *
+   * @param workflowId the workflow
+   * @return the text; cancelling the future stops the reading
+   */
+  public CompletableFuture<String> text(String workflowId) {
+    return text(workflowId, StreamOptions.DEFAULTS);
+  }
+
+  /** As {@link #text(String)}, with options for the stream it may read (timeouts, hints). */
+  public CompletableFuture<String> text(String workflowId, StreamOptions options) {
+    return result(workflowId, options).thenApply(RunResult::text);
+  }
+
+  /**
+   * The run's {@link RunResult} — result, total steps, usage with exact cost, tool results, status
+   * and error — once it has ended (Polos' {@code stream.result()}). From the view for a finished
+   * run ({@link RunResult#source()} is {@code VIEW}), else from the events. A failed run completes
+   * normally, with status {@code FAILED} and its error.
+   *
+   * <pre>{@code
+   * client.result(workflowId)
+   *     .orTimeout(30, TimeUnit.SECONDS)
+   *     .thenAccept(r -> billing.charge(r.usage().getCostUsd()));
+   * }</pre>
+   *
+   * @param workflowId the workflow
+   * @return the result; cancelling the future stops the reading
+   */
+  public CompletableFuture<RunResult> result(String workflowId) {
+    return result(workflowId, StreamOptions.DEFAULTS);
+  }
+
+  /** As {@link #result(String)}, with options for the stream it may read (timeouts, hints). */
+  public CompletableFuture<RunResult> result(String workflowId, StreamOptions options) {
+    return runtime.result(workflowId, options);
+  }
+
+  /** A snapshot of the client's counters: streams, readers, records read and decoded. */
+  public ClientStats stats() {
+    return runtime.clientStats();
+  }
+
+  /**
+   * Ends every open stream with {@link ClientClosedException}, stops the readers and threads and
+   * closes the Kafka consumers. Idempotent.
+   */
+  @Override
+  public void close() {
+    runtime.close();
+  }
+}

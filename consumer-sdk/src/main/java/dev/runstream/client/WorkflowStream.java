@@ -1,0 +1,145 @@
+package dev.runstream.client;
+
+import dev.runstream.schemas.AgentEvent;
+import java.util.Iterator;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Flow;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/**
+ * The events of one workflow run, from {@link RunstreamClient#replay replay}, {@link
+ * RunstreamClient#tail tail} or {@link RunstreamClient#resume resume}: Polos' {@code stream}, in
+ * Java.
+ *
+ * <h2>Consuming it</h2>
+ *
+ * A stream is consumed once, one way — pull or push:
+ *
+ * <ul>
+ *   <li>{@link #iterator()} (so a for-each loop), {@link #events()} or {@link #textChunks()}:
+ *       blocking, on the caller's thread;
+ *   <li>{@link #subscribe(Flow.Subscriber)} or {@link #forEachAsync(Consumer)}: push, on the
+ *       client's delivery threads, with back-pressure through {@link Flow.Subscription#request};
+ *   <li>{@link #text()} or {@link #result()}: the accumulated text, or the run's result.
+ * </ul>
+ *
+ * A second one throws {@link IllegalStateException}.
+ *
+ * <pre>{@code
+ * try (WorkflowStream stream = client.replay(workflowId)) {
+ *   for (AgentEvent event : stream) {                       // ends after agent_finish or error
+ *     switch (EventType.of(event)) {
+ *       case TEXT_DELTA -> System.out.print(((TextDelta) event.getPayload()).getContent());
+ *       case TOOL_CALL -> System.out.println("[tool " + ((ToolCall) event.getPayload()).getToolName() + "]");
+ *       default -> {}
+ *     }
+ *   }
+ * }
+ *
+ * client.tail(workflowId).textChunks().forEach(System.out::print);   // live text
+ * }</pre>
+ *
+ * <h2>Guarantees</h2>
+ *
+ * <ul>
+ *   <li>Each workflow's events arrive in sequence order, each exactly once: duplicates (a sequence
+ *       already delivered) are dropped, events that arrive out of order are put back in order.
+ *   <li>A missing sequence is reported as a {@link GapDetectedException} (see {@link GapPolicy});
+ *       an undeserializable record as a {@link SkippedRecordException} with its partition and
+ *       offset, then skipped. Neither is ever hidden, neither hangs the stream.
+ *   <li>The stream ends after the workflow's own {@code agent_finish} or {@code error} event. It
+ *       fails with a {@link RunstreamClientException}, thrown by the iterator or passed to {@code
+ *       onError}, after every event before the failure was delivered; {@link #lastSequence()} is
+ *       then the cursor to {@link RunstreamClient#resume resume} from.
+ *   <li>{@link #close()} cancels it at any time, from any thread: a blocked iterator returns, a
+ *       push subscriber stops receiving, and the stream's share of readers and buffers is released.
+ *       Closing the client closes its streams.
+ * </ul>
+ *
+ * <p>Events are shared between the subscribers of a client: treat them as read-only.
+ */
+public interface WorkflowStream
+    extends Iterable<AgentEvent>, Flow.Publisher<AgentEvent>, AutoCloseable {
+
+  /** The workflow this stream follows. */
+  String workflowId();
+
+  /**
+   * A blocking iterator over the events. {@code hasNext()} waits for the next event; it returns
+   * {@code false} after the terminal event or once the stream is closed, and throws the stream's
+   * {@link RunstreamClientException} if it failed.
+   *
+   * @throws IllegalStateException if the stream is already being consumed
+   */
+  @Override
+  Iterator<AgentEvent> iterator();
+
+  /**
+   * The events as a sequential, ordered {@link Stream} (Polos' {@code stream.events}). Closing the
+   * {@code Stream} closes this stream.
+   *
+   * @throws IllegalStateException if the stream is already being consumed
+   */
+  Stream<AgentEvent> events();
+
+  /**
+   * The text of the workflow's {@code text_delta} events as it is generated (Polos' {@code
+   * stream.text_chunks}); children's text is not included. Closing the {@code Stream} closes this
+   * stream.
+   *
+   * @throws IllegalStateException if the stream is already being consumed
+   */
+  Stream<String> textChunks();
+
+  /**
+   * Consumes the stream and completes with the workflow's text, concatenated in sequence order
+   * (Polos' {@code stream.text()}): the whole text for a replay, the text from the cursor on for a
+   * tail or resume. Cancelling the future closes the stream.
+   *
+   * @throws IllegalStateException if the stream is already being consumed
+   */
+  CompletableFuture<String> text();
+
+  /**
+   * Consumes the stream and completes with the run's {@link RunResult} once its terminal event
+   * arrived (Polos' {@code stream.result()}); a failed run completes normally with status {@code
+   * FAILED} and its error. Cancelling the future closes the stream.
+   *
+   * @throws IllegalStateException if the stream is already being consumed
+   */
+  CompletableFuture<RunResult> result();
+
+  /**
+   * Push delivery: the subscriber's methods are called serially on the delivery executor ({@link
+   * StreamOptions.Builder#executor}), {@code onNext} never more often than requested. {@code
+   * onComplete} follows the terminal event; {@code onError} receives the {@link
+   * RunstreamClientException} that ended the stream. {@link Flow.Subscription#cancel()} closes the
+   * stream. A second subscriber receives {@code onError(IllegalStateException)}.
+   */
+  @Override
+  void subscribe(Flow.Subscriber<? super AgentEvent> subscriber);
+
+  /**
+   * Push delivery without back-pressure bookkeeping: calls {@code action} for each event on the
+   * delivery executor. The future completes when the stream ends, exceptionally with its failure or
+   * with the action's exception; cancelling it closes the stream.
+   *
+   * @throws IllegalStateException if the stream is already being consumed
+   */
+  CompletableFuture<Void> forEachAsync(Consumer<? super AgentEvent> action);
+
+  /**
+   * The sequence of this workflow's last event delivered to the consumer, or the cursor it was
+   * opened with ({@code afterSequence} of a resume; -1 for a replay, or for a tail before its first
+   * event). Pass it to {@link RunstreamClient#resume(String, long)} to continue after a failure.
+   */
+  long lastSequence();
+
+  /** Whether the stream has ended: completed, failed or closed. */
+  boolean isDone();
+
+  /** Cancels the stream and releases its resources. Idempotent, callable from any thread. */
+  @Override
+  void close();
+}

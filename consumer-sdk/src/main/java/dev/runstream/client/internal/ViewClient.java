@@ -1,0 +1,229 @@
+package dev.runstream.client.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.runstream.schemas.RunError;
+import dev.runstream.schemas.RunStatus;
+import dev.runstream.schemas.ToolResult;
+import dev.runstream.schemas.Usage;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+/**
+ * Client of the topology's interactive-query service: {@code GET {url}/workflows/{id}}, JSON with
+ * the Avro field names of {@code WorkflowRun} (snake_case, unions unwrapped, timestamps as ISO-8601
+ * strings, {@code cost_usd} as a decimal string, enums as strings), 404 for an unknown id.
+ *
+ * <p>Several base URLs are tried in order until one answers 200 or 404. Anything else — refused
+ * connection, timeout, 5xx, unparseable body — makes the view {@link Lookup.Unavailable}.
+ */
+public final class ViewClient {
+  /** The answer of one lookup. */
+  public sealed interface Lookup {
+    /** The view knows the workflow. */
+    record Found(ViewSnapshot snapshot) implements Lookup {}
+
+    /** The view answered that it does not know the workflow (404). */
+    record NotFound() implements Lookup {}
+
+    /** No instance answered usefully. */
+    record Unavailable(String reason) implements Lookup {}
+  }
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final List<String> baseUrls;
+  private final Duration timeout;
+  private final HttpClient http;
+
+  public ViewClient(List<String> baseUrls, Duration timeout, Executor executor) {
+    this.baseUrls = List.copyOf(baseUrls);
+    this.timeout = timeout;
+    this.http =
+        HttpClient.newBuilder()
+            .connectTimeout(timeout)
+            .executor(executor)
+            .version(HttpClient.Version.HTTP_1_1)
+            .build();
+  }
+
+  /** Whether any URL is configured. */
+  public boolean isEnabled() {
+    return !baseUrls.isEmpty();
+  }
+
+  /** Looks {@code workflowId} up, trying each URL in turn. Never completes exceptionally. */
+  public CompletableFuture<Lookup> lookup(String workflowId) {
+    if (baseUrls.isEmpty()) {
+      return CompletableFuture.completedFuture(new Lookup.Unavailable("the view is disabled"));
+    }
+    return lookup(workflowId, 0, null);
+  }
+
+  private CompletableFuture<Lookup> lookup(String workflowId, int index, String previous) {
+    if (index >= baseUrls.size()) {
+      return CompletableFuture.completedFuture(new Lookup.Unavailable(previous));
+    }
+    String url =
+        baseUrls.get(index)
+            + "/workflows/"
+            + URLEncoder.encode(workflowId, StandardCharsets.UTF_8).replace("+", "%20");
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(url))
+            .timeout(timeout)
+            .header("Accept", "application/json")
+            .GET()
+            .build();
+    return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
+        .handle(
+            (response, error) -> {
+              if (error != null) {
+                return (Lookup) new Lookup.Unavailable(url + ": " + rootCause(error));
+              }
+              return interpret(url, response.statusCode(), response.body());
+            })
+        .thenCompose(
+            lookup ->
+                lookup instanceof Lookup.Unavailable u
+                    ? lookup(workflowId, index + 1, u.reason())
+                    : CompletableFuture.completedFuture(lookup));
+  }
+
+  private static Lookup interpret(String url, int status, byte[] body) {
+    if (status == 404) {
+      return new Lookup.NotFound();
+    }
+    if (status != 200) {
+      return new Lookup.Unavailable(url + " answered HTTP " + status);
+    }
+    try {
+      return new Lookup.Found(parse(JSON.readTree(body)));
+    } catch (IOException | RuntimeException e) {
+      return new Lookup.Unavailable(url + " answered a body that is not a workflow view: " + e);
+    }
+  }
+
+  private static String rootCause(Throwable error) {
+    Throwable t = error;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
+  }
+
+  /** Parses the JSON of a {@code WorkflowRun}; tolerant of missing and unknown fields. */
+  public static ViewSnapshot parse(JsonNode n) {
+    String workflowId = text(n, "workflow_id");
+    if (workflowId == null) {
+      throw new IllegalArgumentException("no workflow_id");
+    }
+    String root = text(n, "root_workflow_id");
+    String statusText = text(n, "status");
+    RunStatus status =
+        statusText == null
+            ? RunStatus.RUNNING
+            : RunStatus.valueOf(statusText.toUpperCase(Locale.ROOT));
+    List<ToolResult> tools = new ArrayList<>();
+    for (JsonNode t : iterable(n.get("tool_results"))) {
+      tools.add(
+          ToolResult.newBuilder()
+              .setCallId(orEmpty(text(t, "call_id")))
+              .setToolName(orEmpty(text(t, "tool_name")))
+              .setArguments(text(t, "arguments"))
+              .setOutput(text(t, "output"))
+              .build());
+    }
+    JsonNode e = n.get("error");
+    RunError error =
+        e == null || e.isNull()
+            ? null
+            : RunError.newBuilder()
+                .setMessage(orEmpty(text(e, "message")))
+                .setErrorType(orEmpty(text(e, "error_type")))
+                .setRetryable(e.path("retryable").asBoolean(false))
+                .setStepKey(text(e, "step_key"))
+                .build();
+    return new ViewSnapshot(
+        workflowId,
+        root == null ? workflowId : root,
+        status,
+        instant(n.get("started_at")),
+        n.path("last_sequence").asLong(-1),
+        orEmpty(text(n, "text")),
+        text(n, "output"),
+        n.path("total_steps").asInt(0),
+        usage(n.get("usage")),
+        tools,
+        error,
+        n.path("first_event_partition").asInt(-1),
+        n.path("first_event_offset").asLong(-1));
+  }
+
+  static Usage usage(JsonNode u) {
+    if (u == null || u.isNull()) {
+      return zeroUsage();
+    }
+    JsonNode cost = u.get("cost_usd");
+    BigDecimal costUsd =
+        cost == null || cost.isNull()
+            ? BigDecimal.ZERO
+            : cost.isNumber() ? cost.decimalValue() : new BigDecimal(cost.asText());
+    return Usage.newBuilder()
+        .setInputTokens(u.path("input_tokens").asLong(0))
+        .setOutputTokens(u.path("output_tokens").asLong(0))
+        .setTotalTokens(u.path("total_tokens").asLong(0))
+        .setCostUsd(costUsd.setScale(Math.max(12, costUsd.scale())))
+        .build();
+  }
+
+  /** Usage of nothing: zero tokens, zero cost at scale 12. */
+  public static Usage zeroUsage() {
+    return Usage.newBuilder()
+        .setInputTokens(0)
+        .setOutputTokens(0)
+        .setTotalTokens(0)
+        .setCostUsd(BigDecimal.ZERO.setScale(12))
+        .build();
+  }
+
+  private static Instant instant(JsonNode node) {
+    if (node == null || node.isNull()) {
+      return null;
+    }
+    if (node.isNumber()) {
+      return Instant.ofEpochMilli(node.asLong());
+    }
+    try {
+      return Instant.parse(node.asText());
+    } catch (DateTimeParseException e) {
+      return null;
+    }
+  }
+
+  private static String text(JsonNode n, String field) {
+    JsonNode v = n.get(field);
+    return v == null || v.isNull() ? null : v.asText();
+  }
+
+  private static String orEmpty(String s) {
+    return s == null ? "" : s;
+  }
+
+  private static Iterable<JsonNode> iterable(JsonNode array) {
+    return array == null || !array.isArray() ? List.of() : array;
+  }
+}
