@@ -136,6 +136,20 @@ public interface WorkflowStream
    */
   long lastSequence();
 
+  /**
+   * Completes once the stream is open: its partition and start are known and it is reading. For a
+   * tail this is the "now" it follows from: an event published after this completes is delivered.
+   * Completes exceptionally with the stream's failure if it fails before (an unknown topic, the
+   * broker unreachable, an invalid cursor).
+   *
+   * <pre>{@code
+   * WorkflowStream stream = client.tail(runId);
+   * stream.opened().get(10, TimeUnit.SECONDS);
+   * agent.start(runId);   // nothing it publishes can be missed
+   * }</pre>
+   */
+  CompletableFuture<Void> opened();
+
   /** Whether the stream has ended: completed, failed or closed. */
   boolean isDone();
 

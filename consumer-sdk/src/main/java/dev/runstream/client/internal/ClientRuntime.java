@@ -300,6 +300,7 @@ public final class ClientRuntime implements AutoCloseable {
         }
         s.beginLive();
         attachLive(s, tp);
+        s.markOpened();
         return;
       }
       long after = s.afterSequence();
@@ -355,7 +356,9 @@ public final class ClientRuntime implements AutoCloseable {
       CatchUpReader reader = new CatchUpReader(this, consumer, tp, s, brokerTimeout);
       if (from >= 0) {
         s.beginCatchUp();
-        handOffLoop(s, reader, tp, from, attachLive(s, tp));
+        long until = attachLive(s, tp);
+        s.markOpened();
+        handOffLoop(s, reader, tp, from, until);
         return;
       }
       long logStart = reader.logStart();
@@ -363,6 +366,7 @@ public final class ClientRuntime implements AutoCloseable {
         requireRetained(s, tp, snapshot.firstEventOffset(), logStart);
         long end = reader.logEnd();
         s.beginCatchUp();
+        s.markOpened();
         if (reader.read(snapshot.firstEventOffset(), end)) {
           s.catchUpEnd(snapshot.lastSequence());
         }
@@ -394,6 +398,7 @@ public final class ClientRuntime implements AutoCloseable {
           start = liveStart;
         }
       }
+      s.markOpened();
       handOffLoop(s, reader, tp, start, liveStart);
     } finally {
       stats.activeCatchUps.decrementAndGet();

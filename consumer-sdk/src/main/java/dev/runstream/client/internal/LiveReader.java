@@ -87,7 +87,7 @@ final class LiveReader implements Runnable {
     command(
         () -> {
           try {
-            long position = consumer.position(partition, brokerTimeout);
+            long position = position();
             routes.computeIfAbsent(session.rootId(), k -> new ArrayList<>(2)).add(session);
             session.attached(this);
             registered.complete(position);
@@ -96,6 +96,17 @@ final class LiveReader implements Runnable {
           }
         });
     return registered;
+  }
+
+  /** The consumer's position; a wake-up meant for {@code poll()} may interrupt it once. */
+  private long position() {
+    while (true) {
+      try {
+        return consumer.position(partition, brokerTimeout);
+      } catch (WakeupException e) {
+        // The wake-up that announced this command; the next call goes through.
+      }
+    }
   }
 
   /** Stops routing to {@code session}. */

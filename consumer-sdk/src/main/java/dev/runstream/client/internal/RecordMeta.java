@@ -17,13 +17,32 @@ import org.apache.kafka.common.header.Header;
  * @param key the key as UTF-8, or {@code null}
  * @param workflowId the {@link EventHeaders#WORKFLOW_ID} header, or {@code null}
  * @param sequence the {@link EventHeaders#SEQUENCE} header, or -1
+ * @param eventType the {@link EventHeaders#EVENT_TYPE} header, or {@code null}
  */
 public record RecordMeta(
-    int partition, long offset, long timestamp, String key, String workflowId, long sequence) {
+    int partition,
+    long offset,
+    long timestamp,
+    String key,
+    String workflowId,
+    long sequence,
+    String eventType) {
+
+  /** A record with no event type header. */
+  public RecordMeta(
+      int partition, long offset, long timestamp, String key, String workflowId, long sequence) {
+    this(partition, offset, timestamp, key, workflowId, sequence, null);
+  }
+
+  /** Whether the event type header names a terminal event ({@code agent_finish}, {@code error}). */
+  public boolean isTerminalByHeader() {
+    return "agent_finish".equals(eventType) || "error".equals(eventType);
+  }
 
   /** Reads the key and headers of {@code record}. */
   public static RecordMeta of(ConsumerRecord<byte[], byte[]> record) {
     String workflowId = null;
+    String eventType = null;
     long sequence = -1;
     for (Header header : record.headers()) {
       String name = header.key();
@@ -31,6 +50,8 @@ public record RecordMeta(
         workflowId = utf8(header.value());
       } else if (EventHeaders.SEQUENCE.equals(name)) {
         sequence = parseSequence(header.value());
+      } else if (EventHeaders.EVENT_TYPE.equals(name)) {
+        eventType = utf8(header.value());
       }
     }
     byte[] key = record.key();
@@ -40,7 +61,8 @@ public record RecordMeta(
         record.timestamp(),
         key == null ? null : new String(key, StandardCharsets.UTF_8),
         workflowId,
-        sequence);
+        sequence,
+        eventType);
   }
 
   /** Whether the headers named the workflow and the sequence. */

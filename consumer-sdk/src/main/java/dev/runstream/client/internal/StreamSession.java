@@ -2,6 +2,7 @@ package dev.runstream.client.internal;
 
 import dev.runstream.client.GapDetectedException;
 import dev.runstream.client.GapPolicy;
+import dev.runstream.client.InvalidCursorException;
 import dev.runstream.client.OverflowPolicy;
 import dev.runstream.client.RunResult;
 import dev.runstream.client.RunstreamClientException;
@@ -91,6 +92,7 @@ public final class StreamSession implements WorkflowStream {
   private final SubscriberBuffer buffer;
   private final long openedNanos;
   private final AtomicBoolean claimed = new AtomicBoolean();
+  private final CompletableFuture<Void> opened = new CompletableFuture<>();
 
   private final ReentrantLock lock = new ReentrantLock();
   // Guarded by lock.
@@ -274,8 +276,10 @@ public final class StreamSession implements WorkflowStream {
     }
     if (error == null) {
       buffer.complete();
+      opened.complete(null);
     } else {
       buffer.fail(error);
+      opened.completeExceptionally(error);
     }
     if (reader != null) {
       reader.unregister(this);
@@ -286,7 +290,19 @@ public final class StreamSession implements WorkflowStream {
   @Override
   public void close() {
     buffer.close();
+    opened.completeExceptionally(
+        new CancellationException("the stream of workflow " + workflowId + " was closed"));
     finish(null);
+  }
+
+  @Override
+  public CompletableFuture<Void> opened() {
+    return opened.copy();
+  }
+
+  /** The stream found its start and reads. */
+  void markOpened() {
+    opened.complete(null);
   }
 
   @Override
@@ -311,7 +327,9 @@ public final class StreamSession implements WorkflowStream {
       if (m.sequence() >= 0) {
         boolean duplicate = tracker(wf).isDuplicate(m.sequence());
         noteCursor(m.sequence());
-        return !duplicate;
+        // A terminal event at or below a resume cursor says where the workflow ended.
+        return !duplicate
+            || (kind == Kind.RESUME && m.sequence() <= afterSequence && m.isTerminalByHeader());
       }
       return true;
     }
@@ -459,7 +477,7 @@ public final class StreamSession implements WorkflowStream {
       }
     }
     if (out.terminal) {
-      finish(null);
+      finish(out.failure);
       return false;
     }
     return !buffer.isTerminated();
@@ -521,7 +539,7 @@ public final class StreamSession implements WorkflowStream {
       lock.unlock();
     }
     if (out.terminal) {
-      finish(null);
+      finish(out.failure);
     }
   }
 
@@ -559,6 +577,7 @@ public final class StreamSession implements WorkflowStream {
   private void overflowFailure() {
     state = State.DONE;
     pending = null;
+    opened.complete(null);
     buffer.fail(new SubscriberOverflowException(workflowId, lastEnqueued, settings.bufferSize()));
     runtime.ended(this);
   }
@@ -652,6 +671,19 @@ public final class StreamSession implements WorkflowStream {
     if (wf.equals(workflowId)) {
       noteCursor(event.getSequence());
       sawPrimary = true;
+      if (kind == Kind.RESUME
+          && event.getSequence() <= afterSequence
+          && EventType.of(event).isTerminal()) {
+        out.terminal = true;
+        if (event.getSequence() < afterSequence) {
+          out.failure =
+              new InvalidCursorException(
+                  workflowId,
+                  afterSequence,
+                  "the workflow ended at sequence " + event.getSequence());
+        }
+        return;
+      }
     } else {
       if (!settings.includeChildren()) {
         return;
@@ -725,6 +757,7 @@ public final class StreamSession implements WorkflowStream {
   private static final class Out {
     final List<Object> items = new ArrayList<>(2);
     boolean terminal;
+    RunstreamClientException failure;
 
     void notice(RuntimeException report) {
       if (!terminal) {
