@@ -1,0 +1,413 @@
+package dev.runstream.topology;
+
+import dev.runstream.schemas.UsageAggregate;
+import dev.runstream.topology.TopologyConfig.UsageEmit;
+import dev.runstream.topology.TopologyConfig.UsageWindows;
+import dev.runstream.topology.internal.AvroBinarySerde;
+import dev.runstream.topology.internal.ChunkKey;
+import dev.runstream.topology.internal.DeadLetterDeserializationHandler;
+import dev.runstream.topology.internal.DeadLetterProcessingHandler;
+import dev.runstream.topology.internal.EventTimestampExtractor;
+import dev.runstream.topology.internal.OutputProductionHandler;
+import dev.runstream.topology.internal.ProcessorOutput;
+import dev.runstream.topology.internal.TopologyMetrics;
+import dev.runstream.topology.internal.UsageAggregation;
+import dev.runstream.topology.internal.UsageKeys;
+import dev.runstream.topology.internal.WorkflowProcessor;
+import dev.runstream.topology.internal.WorkflowState;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Grouped;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.KTable;
+import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Suppressed;
+import org.apache.kafka.streams.kstream.TimeWindows;
+import org.apache.kafka.streams.kstream.Windowed;
+import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
+import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.streams.state.WindowBytesStoreSupplier;
+
+/**
+ * The Kafka Streams topology that materializes every workflow of the events topic, and the settings
+ * it must run with. {@link TopologyApp} runs it with an HTTP query server; use this class directly
+ * to run it in your own {@code KafkaStreams} or in a {@code TopologyTestDriver}:
+ *
+ * <pre>{@code
+ * try (WorkflowTopology topology = WorkflowTopology.create(config, serdes)) {
+ *   KafkaStreams streams = new KafkaStreams(topology.topology(), topology.streamsProperties());
+ *   streams.start();
+ *   ...
+ * }
+ * }</pre>
+ *
+ * <h2>What is materialized</h2>
+ *
+ * One {@code WorkflowRun} per workflow id, root and sub-workflows alike, in the store {@value
+ * #RUNS_STORE}: status, agent, root and parent ids, tenant, start and finish times, event count,
+ * the text (text deltas concatenated in sequence order), steps with type, times, duration, output,
+ * usage and model, tool calls with arguments and results, step usage, reported usage and the
+ * authoritative usage, the error, sequence gaps, children, the last applied sequence, and the
+ * partition and offset of the workflow's first event, the consumer SDK's replay index (read from
+ * the processor's record context). The run is stored without its text; the text is stored in chunks
+ * of {@link TopologyConfig#TEXT_CHUNK_BYTES_CONFIG} bytes in {@value #TEXT_STORE}, so a text delta
+ * costs one small chunk write whatever the length of the run (100,000 deltas or a megabyte of text
+ * are routine), and no store or changelog record grows with the text.
+ *
+ * <h2>Ordering, duplicates and gaps</h2>
+ *
+ * Events are keyed by root workflow id, so a workflow tree sits on one partition and its events
+ * arrive in the order they were produced (the producer is idempotent). The topology therefore never
+ * buffers or reorders:
+ *
+ * <ul>
+ *   <li>an event whose sequence is at or below the workflow's last applied sequence is a duplicate
+ *       (a producer retry, a replay) and is ignored ({@code duplicate-events-total});
+ *   <li>an event whose sequence is above {@code last_sequence + 1} means the events in between are
+ *       lost (deleted by retention, never produced, or refused as invalid): the range is recorded
+ *       in the run's {@code gaps} ({@code sequence-gaps-total}) and the event is applied. The text
+ *       then lacks whatever the missing deltas held, and the gap says so; a late event that would
+ *       fill a gap is a duplicate by the rule above, because the text after it is already built.
+ * </ul>
+ *
+ * <h2>Unknown workflows</h2>
+ *
+ * An event for a workflow the store does not know is applied, not refused: the event carries the
+ * whole envelope (ids, agent, tenant), so the run is created from it. If its sequence is above 0
+ * (the workflow's first events are gone, typically because the topology started after they expired
+ * from the events topic), the run gets a gap from 0, no {@code started_at} (only {@code
+ * agent_start} sets it), and its replay index points at this first available event. Refusing such
+ * events would lose the rest of the run for good; materializing them with a visible gap does not.
+ *
+ * <h2>Children</h2>
+ *
+ * When a sub-workflow's first event is applied, its id is added to its parent's {@code children}.
+ * If the parent has no record yet (its events are missing), a placeholder is created, {@code
+ * RUNNING} with no agent and {@code event_count} 0 ({@code placeholder-parents-total}); the
+ * parent's own events fill it in when they come. Grandchildren are listed by their own parent, so a
+ * tree is walked from the root record down.
+ *
+ * <h2>Usage: which wins</h2>
+ *
+ * {@code step_usage} sums the usage of every {@code step_finish}; {@code reported_usage} is the
+ * total of {@code agent_finish}. {@code usage}, the authoritative figure, is {@code reported_usage}
+ * once the run has finished and {@code step_usage} until then. The agent runtime's own total wins
+ * because it is what the provider billed: it includes usage no step reports (retried or abandoned
+ * calls, guardrails, summarization) and is immune to {@code step_finish} events lost in a gap,
+ * while a step sum can only undercount. Both are kept, so a disagreement stays visible; it is
+ * counted ({@code usage-mismatches-total}). Usage aggregates, in contrast, are built from step
+ * usage, because only steps name a model and happen at a point in time that can be windowed.
+ *
+ * <h2>Outputs</h2>
+ *
+ * <ul>
+ *   <li>The runs topic ({@link TopologyConfig#RUNS_TOPIC_CONFIG}, compacted, key workflow id): the
+ *       final record as soon as {@code agent_finish} or {@code error} is applied, and progress
+ *       snapshots rate-limited by a wall-clock punctuator: every {@link
+ *       TopologyConfig#SNAPSHOT_INTERVAL_MS_CONFIG}, one snapshot of each run that changed since
+ *       its last one. A run changing with every delta therefore costs one record per interval, not
+ *       one per delta. Which runs are due is itself kept in a changelogged store ({@value
+ *       #PENDING_SNAPSHOTS_STORE}), so a crash loses no due snapshot. Records carry the headers
+ *       {@value #RUN_STATUS_HEADER} and {@value #RUN_FINAL_HEADER}. A run larger than {@link
+ *       TopologyConfig#MAX_RECORD_BYTES_CONFIG} is not published (it stays queryable).
+ *   <li>The usage topic ({@link TopologyConfig#USAGE_TOPIC_CONFIG}, key {@code
+ *       DIMENSION:value@windowStart}): the usage and cost of every {@code step_finish}, summed per
+ *       agent, per model and per tenant in tumbling event-time windows (hourly by default) with a
+ *       grace period; by default one final record per window once it closes. The windows are also
+ *       queryable in {@value #USAGE_STORE}. A step without a model counts under model {@value
+ *       UsageKeys#UNKNOWN_MODEL}, an event without a tenant under tenant {@value
+ *       UsageKeys#NO_TENANT}.
+ *   <li>The dead-letter topic ({@link TopologyConfig#DEAD_LETTER_TOPIC_CONFIG}): records that are
+ *       not Avro, name an unknown schema id, or break their workflow's state machine ({@link
+ *       InvalidEventException}), written by Kafka Streams' built-in handlers (KIP-1033, KIP-1034)
+ *       with {@link DeadLetterHeaders} saying why and where from, and counted by {@code
+ *       dead-letter-records-total}. Processing continues with the next record.
+ * </ul>
+ *
+ * <h2>Exactly once</h2>
+ *
+ * The application runs with {@code processing.guarantee=exactly_once_v2}: input offsets, store
+ * changelogs and output records commit in one transaction, so after a crash the state is rebuilt as
+ * of the last commit and the events after it are applied again, exactly once. The topology keeps no
+ * state outside its stores.
+ */
+public final class WorkflowTopology implements AutoCloseable {
+
+  /** Key-value store: workflow id to the run without its text. */
+  public static final String RUNS_STORE = "workflow-runs-store";
+
+  /** Key-value store: (workflow id, chunk index) to UTF-8 bytes of the run's text. */
+  public static final String TEXT_STORE = "workflow-text-store";
+
+  /** Key-value store: workflow ids whose progress snapshot is due. */
+  public static final String PENDING_SNAPSHOTS_STORE = "workflow-pending-snapshots-store";
+
+  /** Window store: usage per {@code DIMENSION:value} per window. */
+  public static final String USAGE_STORE = "usage-aggregates-store";
+
+  /** Header of runs-topic records: the run's status. */
+  public static final String RUN_STATUS_HEADER = "runstream.run.status";
+
+  /** Header of runs-topic records: {@code true} for the final record, {@code false} otherwise. */
+  public static final String RUN_FINAL_HEADER = "runstream.run.final";
+
+  private final Topology topology;
+  private final Properties properties;
+  private final TopologyMetrics metrics;
+
+  private WorkflowTopology(Topology topology, Properties properties, TopologyMetrics metrics) {
+    this.topology = topology;
+    this.properties = properties;
+    this.metrics = metrics;
+  }
+
+  /**
+   * Builds the topology for an instance that serves no interactive queries.
+   *
+   * @param config the configuration
+   * @param serdes the serdes of the external topics
+   * @return the topology and its settings; close it to unregister its metrics
+   */
+  public static WorkflowTopology create(TopologyConfig config, TopologySerdes serdes) {
+    return create(config, serdes, null);
+  }
+
+  /**
+   * Builds the topology.
+   *
+   * @param config the configuration
+   * @param serdes the serdes of the external topics
+   * @param applicationServer this instance's {@code host:port} for interactive queries ({@code
+   *     application.server}), or {@code null}
+   * @return the topology and its settings; close it to unregister its metrics
+   */
+  public static WorkflowTopology create(
+      TopologyConfig config, TopologySerdes serdes, String applicationServer) {
+    Objects.requireNonNull(config, "config");
+    Objects.requireNonNull(serdes, "serdes");
+    String instance =
+        config.applicationId()
+            + "-"
+            + (applicationServer == null
+                ? UUID.randomUUID().toString().substring(0, 8)
+                : applicationServer);
+    TopologyMetrics metrics = new TopologyMetrics(instance);
+    Properties properties = streamsProperties(config, applicationServer, metrics);
+    try {
+      return new WorkflowTopology(build(config, serdes, metrics, properties), properties, metrics);
+    } catch (RuntimeException e) {
+      metrics.close();
+      throw e;
+    }
+  }
+
+  private static Topology build(
+      TopologyConfig config,
+      TopologySerdes serdes,
+      TopologyMetrics metrics,
+      Properties properties) {
+    TopologyConfig.Topics topics = config.topics();
+    WorkflowProcessor.Settings settings =
+        new WorkflowProcessor.Settings(
+            config.textChunkBytes(), config.snapshotInterval(), config.maxRecordBytes());
+    AvroBinarySerde<UsageAggregate> internalUsage = new AvroBinarySerde<>(UsageAggregate.class);
+
+    StreamsBuilder builder = new StreamsBuilder();
+    boolean inMemory = config.inMemoryStores();
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+                keyValueStore(RUNS_STORE, inMemory), Serdes.String(), WorkflowState.serde())
+            .withCachingEnabled());
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+                keyValueStore(TEXT_STORE, inMemory), ChunkKey.serde(), Serdes.ByteArray())
+            .withCachingEnabled());
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+                keyValueStore(PENDING_SNAPSHOTS_STORE, inMemory), Serdes.String(), Serdes.Long())
+            .withCachingEnabled());
+
+    KStream<String, ProcessorOutput> outputs =
+        builder.stream(
+                topics.events(),
+                Consumed.with(Serdes.String(), serdes.events())
+                    .withTimestampExtractor(new EventTimestampExtractor())
+                    .withName("agent-events-source"))
+            .process(
+                () -> new WorkflowProcessor(settings, metrics),
+                Named.as("materialize-workflows"),
+                RUNS_STORE,
+                TEXT_STORE,
+                PENDING_SNAPSHOTS_STORE);
+
+    Map<String, KStream<String, ProcessorOutput>> routes =
+        outputs
+            .split(Named.as("route-"))
+            .branch((key, value) -> value.isRun(), Branched.as("runs"))
+            .defaultBranch(Branched.as("usage"));
+
+    routes
+        .get("route-runs")
+        .mapValues((ProcessorOutput value) -> value.run(), Named.as("run-records"))
+        .to(
+            topics.runs(),
+            Produced.with(Serdes.String(), serdes.runs()).withName("workflow-runs-sink"));
+
+    UsageWindows windows = config.usageWindows();
+    KTable<Windowed<String>, UsageAggregate> sums =
+        routes
+            .get("route-usage")
+            .mapValues((ProcessorOutput value) -> value.usage(), Named.as("usage-contributions"))
+            .groupByKey(Grouped.with("usage-by-dimension", Serdes.String(), internalUsage))
+            .windowedBy(TimeWindows.ofSizeAndGrace(windows.size(), windows.grace()))
+            .aggregate(
+                UsageAggregation::initial,
+                UsageAggregation::add,
+                Named.as("usage-sum"),
+                Materialized.<String, UsageAggregate>as(windowStore(USAGE_STORE, inMemory, windows))
+                    .withKeySerde(Serdes.String())
+                    .withValueSerde(internalUsage));
+    if (windows.emit() == UsageEmit.FINAL) {
+      sums =
+          sums.suppress(
+              Suppressed.untilWindowCloses(Suppressed.BufferConfig.unbounded())
+                  .withName("usage-window-close"));
+    }
+    sums.toStream(Named.as("usage-windows"))
+        .map(
+            (window, sum) ->
+                KeyValue.pair(
+                    UsageKeys.topicKey(window.key(), window.window().startTime()),
+                    UsageAggregation.withWindow(window, sum)),
+            Named.as("usage-records"))
+        .to(
+            topics.usage(),
+            Produced.with(Serdes.String(), serdes.aggregates()).withName("usage-aggregates-sink"));
+    return builder.build(properties);
+  }
+
+  private static KeyValueBytesStoreSupplier keyValueStore(String name, boolean inMemory) {
+    return inMemory ? Stores.inMemoryKeyValueStore(name) : Stores.persistentKeyValueStore(name);
+  }
+
+  private static WindowBytesStoreSupplier windowStore(
+      String name, boolean inMemory, UsageWindows windows) {
+    return inMemory
+        ? Stores.inMemoryWindowStore(name, windows.retention(), windows.size(), false)
+        : Stores.persistentTimestampedWindowStore(name, windows.retention(), windows.size(), false);
+  }
+
+  private static Properties streamsProperties(
+      TopologyConfig config, String applicationServer, TopologyMetrics metrics) {
+    Properties p = new Properties();
+    p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+    p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
+    p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.numStreamThreads());
+    p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitInterval().toMillis());
+    p.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
+    p.put(
+        StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
+        config.maxRecordBytes());
+    p.put(
+        StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG),
+        config.compressionType());
+    p.put(StreamsConfig.topicPrefix(TopicConfig.MAX_MESSAGE_BYTES_CONFIG), config.maxRecordBytes());
+    if (applicationServer != null) {
+      p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, applicationServer);
+    }
+    p.putAll(config.streamsOverrides());
+    // What correctness rests on cannot be overridden.
+    p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    p.put(
+        StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+        DeadLetterDeserializationHandler.class.getName());
+    p.put(
+        StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
+        DeadLetterProcessingHandler.class.getName());
+    p.put(
+        StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG,
+        OutputProductionHandler.class.getName());
+    p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, config.topics().deadLetter());
+    p.put(TopologyMetrics.CONFIG_KEY, metrics);
+    return p;
+  }
+
+  /**
+   * The Kafka Streams topology.
+   *
+   * @return the topology
+   */
+  public Topology topology() {
+    return topology;
+  }
+
+  /**
+   * The Kafka Streams settings the topology must run with: exactly-once v2, the dead-letter
+   * handlers and topic, sizes and the configuration's Kafka Streams overrides. The returned
+   * properties hold a metrics object under a runstream key, which the exception handlers use.
+   *
+   * @return a copy of the settings
+   */
+  public Properties streamsProperties() {
+    Properties copy = new Properties();
+    copy.putAll(properties);
+    return copy;
+  }
+
+  /**
+   * The topology's own metrics, group {@value TopologyMetrics#GROUP}: {@code
+   * dead-letter-records-total} (tag {@code reason}), {@code events-applied-total}, {@code
+   * duplicate-events-total}, {@code sequence-gaps-total}, {@code missing-events-total}, {@code
+   * snapshots-published-total}, {@code final-records-published-total}, {@code
+   * usage-mismatches-total}, {@code placeholder-parents-total} and {@code
+   * output-records-dropped-total}. Also reported over JMX (domain {@value
+   * TopologyMetrics#JMX_PREFIX}). Kafka Streams' own metrics are in {@code KafkaStreams#metrics()}.
+   *
+   * @return the metrics, live
+   */
+  public Map<MetricName, ? extends Metric> metrics() {
+    return metrics.all();
+  }
+
+  /**
+   * The value of one of {@link #metrics()}, summed over its tags.
+   *
+   * @param name the metric name, for example {@code dead-letter-records-total}
+   * @return the total, 0 if there is no such metric
+   */
+  public double metricTotal(String name) {
+    return metrics.total(name);
+  }
+
+  /**
+   * Every counter of {@link #metrics()} by name (with a {@code {reason=...}} suffix for tagged
+   * ones).
+   *
+   * @return a snapshot of the values
+   */
+  public Map<String, Double> metricValues() {
+    return metrics.values();
+  }
+
+  /** Unregisters the metrics. Close the {@code KafkaStreams} running the topology first. */
+  @Override
+  public void close() {
+    metrics.close();
+  }
+}

@@ -1,0 +1,389 @@
+package dev.runstream.topology.internal;
+
+import dev.runstream.schemas.AgentError;
+import dev.runstream.schemas.AgentEvent;
+import dev.runstream.schemas.AgentFinish;
+import dev.runstream.schemas.AgentStart;
+import dev.runstream.schemas.EventHeaders;
+import dev.runstream.schemas.RunError;
+import dev.runstream.schemas.RunStatus;
+import dev.runstream.schemas.SequenceGap;
+import dev.runstream.schemas.StepFinish;
+import dev.runstream.schemas.StepRecord;
+import dev.runstream.schemas.StepStart;
+import dev.runstream.schemas.StepType;
+import dev.runstream.schemas.TextDelta;
+import dev.runstream.schemas.ToolCall;
+import dev.runstream.schemas.ToolResult;
+import dev.runstream.schemas.Usage;
+import dev.runstream.schemas.UsageAggregate;
+import dev.runstream.schemas.UsageDimension;
+import dev.runstream.schemas.WorkflowRun;
+import dev.runstream.topology.WorkflowTopology;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies agent events to per-workflow state and forwards run records and usage contributions. See
+ * {@link WorkflowTopology} for the policies (duplicates, gaps, unknown workflows, children, usage,
+ * snapshots); {@link EventRules} for what is refused.
+ *
+ * <p>State per workflow id: the run header in {@link WorkflowTopology#RUNS_STORE}, the text in
+ * chunks in {@link WorkflowTopology#TEXT_STORE}, and, while a progress snapshot is due, an entry in
+ * {@link WorkflowTopology#PENDING_SNAPSHOTS_STORE}. All three are changelogged, so under
+ * exactly-once they move together with the input offsets and the output records.
+ */
+public final class WorkflowProcessor
+    implements Processor<String, AgentEvent, String, ProcessorOutput> {
+  private static final Logger log = LoggerFactory.getLogger(WorkflowProcessor.class);
+  private static final AvroBinarySerde<WorkflowRun> RUN_SIZE =
+      new AvroBinarySerde<>(WorkflowRun.class);
+
+  /** Settings of the processor. */
+  public record Settings(int textChunkBytes, Duration snapshotInterval, int maxRunRecordBytes) {}
+
+  private final Settings settings;
+  private final TopologyMetrics metrics;
+  private ProcessorContext<String, ProcessorOutput> context;
+  private KeyValueStore<String, WorkflowState> runs;
+  private KeyValueStore<ChunkKey, byte[]> text;
+  private KeyValueStore<String, Long> pending;
+
+  public WorkflowProcessor(Settings settings, TopologyMetrics metrics) {
+    this.settings = settings;
+    this.metrics = metrics;
+  }
+
+  @Override
+  public void init(ProcessorContext<String, ProcessorOutput> context) {
+    this.context = context;
+    this.runs = context.getStateStore(WorkflowTopology.RUNS_STORE);
+    this.text = context.getStateStore(WorkflowTopology.TEXT_STORE);
+    this.pending = context.getStateStore(WorkflowTopology.PENDING_SNAPSHOTS_STORE);
+    if (snapshotsEnabled()) {
+      context.schedule(
+          settings.snapshotInterval(), PunctuationType.WALL_CLOCK_TIME, this::publishSnapshots);
+    }
+  }
+
+  private boolean snapshotsEnabled() {
+    return !settings.snapshotInterval().isZero();
+  }
+
+  @Override
+  public void process(Record<String, AgentEvent> record) {
+    AgentEvent event = record.value();
+    EventRules.checkEnvelope(record.key(), event);
+    String id = event.getWorkflowId();
+    long sequence = event.getSequence();
+    WorkflowState state = runs.get(id);
+    if (state != null && sequence <= state.run().getLastSequence()) {
+      metrics.duplicate();
+      return;
+    }
+    EventRules.checkApplicable(state, event);
+
+    // From here on the event is applied; nothing below refuses it.
+    boolean created = state == null;
+    if (created) {
+      state = WorkflowState.empty(id, event.getRootWorkflowId());
+    }
+    WorkflowRun run = state.run();
+    if (state.isPlaceholder()) {
+      adoptIdentity(run, event);
+    } else if (run.getTenantId() == null && event.getTenantId() != null) {
+      run.put("tenant_id", event.getTenantId());
+    }
+    long expected = run.getLastSequence() + 1;
+    if (sequence > expected) {
+      run.getGaps().add(new SequenceGap(expected, sequence - 1));
+      metrics.gap(sequence - expected);
+    }
+    List<UsageAggregate> usage = apply(id, state, event);
+    run.put("last_sequence", sequence);
+    run.put("event_count", run.getEventCount() + 1);
+    runs.put(id, state);
+    metrics.applied();
+
+    if (created && event.getParentWorkflowId() != null) {
+      linkToParent(event);
+    }
+    if (state.isTerminal()) {
+      publish(id, state, true, record.timestamp());
+      if (snapshotsEnabled()) {
+        pending.delete(id);
+      }
+    } else if (snapshotsEnabled()) {
+      pending.put(id, record.timestamp());
+    }
+    for (UsageAggregate contribution : usage) {
+      String key = UsageKeys.groupKey(contribution.getDimension(), contribution.getKey());
+      context.forward(
+          new Record<>(
+              key, ProcessorOutput.usage(contribution), record.timestamp(), new RecordHeaders()));
+    }
+  }
+
+  private void adoptIdentity(WorkflowRun run, AgentEvent event) {
+    run.put("agent_id", event.getAgentId());
+    run.put("parent_workflow_id", event.getParentWorkflowId());
+    run.put("tenant_id", event.getTenantId());
+    if (run.getFirstEventPartition() < 0) {
+      RecordMetadata metadata = context.recordMetadata().orElse(null);
+      if (metadata != null) {
+        run.put("first_event_partition", metadata.partition());
+        run.put("first_event_offset", metadata.offset());
+      }
+    }
+  }
+
+  /** Applies the payload; returns the usage contributions to aggregate. */
+  private List<UsageAggregate> apply(String id, WorkflowState state, AgentEvent event) {
+    WorkflowRun run = state.run();
+    Object payload = event.getPayload();
+    Instant at = event.getTimestamp();
+    if (payload instanceof AgentStart) {
+      run.put("started_at", at);
+    } else if (payload instanceof StepStart start) {
+      run.getSteps()
+          .add(
+              StepRecord.newBuilder()
+                  .setStepKey(start.getStepKey())
+                  .setStepType(start.getStepType())
+                  .setStartedAt(at)
+                  .setToolCallId(start.getToolCallId())
+                  .build());
+    } else if (payload instanceof TextDelta delta) {
+      appendText(id, state, delta.getContent().getBytes(StandardCharsets.UTF_8));
+    } else if (payload instanceof ToolCall call) {
+      run.getToolResults()
+          .add(new ToolResult(call.getCallId(), call.getToolName(), call.getArguments(), null));
+    } else if (payload instanceof StepFinish finish) {
+      return finishStep(run, event, finish);
+    } else if (payload instanceof AgentFinish finish) {
+      run.put("status", RunStatus.FINISHED);
+      run.put("finished_at", at);
+      run.put("output", finish.getOutput());
+      run.put("total_steps", finish.getTotalSteps());
+      run.put("reported_usage", finish.getUsage());
+      run.put("usage", finish.getUsage());
+      mergeToolResults(run, finish.getToolResults());
+      if (!sameUsage(finish.getUsage(), run.getStepUsage())) {
+        metrics.usageMismatch();
+        log.debug(
+            "Workflow {}: agent_finish usage {} differs from the step sum {}; the reported"
+                + " usage wins",
+            id,
+            finish.getUsage(),
+            run.getStepUsage());
+      }
+    } else if (payload instanceof AgentError error) {
+      run.put("status", RunStatus.FAILED);
+      run.put("finished_at", at);
+      run.put(
+          "error",
+          new RunError(
+              error.getMessage(), error.getErrorType(), error.getRetryable(), error.getStepKey()));
+    }
+    return List.of();
+  }
+
+  private List<UsageAggregate> finishStep(WorkflowRun run, AgentEvent event, StepFinish finish) {
+    Instant at = event.getTimestamp();
+    StepRecord step = EventRules.findStep(run, finish.getStepKey());
+    if (step == null) {
+      // Only reached when its step_start may sit in a gap (EventRules): keep what we know.
+      step =
+          StepRecord.newBuilder()
+              .setStepKey(finish.getStepKey())
+              .setStepType(StepType.OTHER)
+              .setStartedAt(at.minusMillis(Math.max(0, finish.getDurationMs())))
+              .build();
+      run.getSteps().add(step);
+    }
+    step.put("finished_at", at);
+    step.put("duration_ms", finish.getDurationMs());
+    step.put("output", finish.getOutput());
+    step.put("usage", finish.getUsage());
+    step.put("model", finish.getModel());
+    if (step.getToolCallId() != null) {
+      ToolResult result = EventRules.findToolResult(run, step.getToolCallId());
+      if (result == null) {
+        run.getToolResults()
+            .add(new ToolResult(step.getToolCallId(), step.getStepKey(), null, finish.getOutput()));
+      } else {
+        result.put("output", finish.getOutput());
+      }
+    }
+    Usage usage = finish.getUsage();
+    if (usage == null) {
+      return List.of();
+    }
+    run.put("step_usage", add(run.getStepUsage(), usage));
+    if (run.getReportedUsage() == null) {
+      run.put("usage", run.getStepUsage());
+    }
+    String model = finish.getModel() == null ? UsageKeys.UNKNOWN_MODEL : finish.getModel();
+    String tenant = event.getTenantId() == null ? UsageKeys.NO_TENANT : event.getTenantId();
+    return List.of(
+        contribution(UsageDimension.AGENT, event.getAgentId(), usage),
+        contribution(UsageDimension.MODEL, model, usage),
+        contribution(UsageDimension.TENANT, tenant, usage));
+  }
+
+  private static UsageAggregate contribution(UsageDimension dimension, String key, Usage usage) {
+    return new UsageAggregate(dimension, key, Instant.EPOCH, Instant.EPOCH, usage, 1L);
+  }
+
+  /** Tool results observed in step_finish events win; agent_finish fills in what is missing. */
+  private static void mergeToolResults(WorkflowRun run, List<ToolResult> reported) {
+    for (ToolResult r : reported) {
+      ToolResult known = EventRules.findToolResult(run, r.getCallId());
+      if (known == null) {
+        run.getToolResults()
+            .add(new ToolResult(r.getCallId(), r.getToolName(), r.getArguments(), r.getOutput()));
+      } else {
+        if (known.getOutput() == null) {
+          known.put("output", r.getOutput());
+        }
+        if (known.getArguments() == null) {
+          known.put("arguments", r.getArguments());
+        }
+      }
+    }
+  }
+
+  static Usage add(Usage a, Usage b) {
+    return new Usage(
+        a.getInputTokens() + b.getInputTokens(),
+        a.getOutputTokens() + b.getOutputTokens(),
+        a.getTotalTokens() + b.getTotalTokens(),
+        a.getCostUsd().add(b.getCostUsd()).setScale(WorkflowState.COST_SCALE));
+  }
+
+  private static boolean sameUsage(Usage a, Usage b) {
+    return a.getInputTokens() == b.getInputTokens()
+        && a.getOutputTokens() == b.getOutputTokens()
+        && a.getTotalTokens() == b.getTotalTokens()
+        && a.getCostUsd().compareTo(b.getCostUsd()) == 0;
+  }
+
+  /**
+   * Appends {@code bytes} to the workflow's text: fills the last chunk up to the chunk size, then
+   * opens new ones. Chunks are written before the header (the caller puts the state afterwards), so
+   * a concurrent reader that sees the new header also finds the bytes it promises.
+   */
+  private void appendText(String id, WorkflowState state, byte[] bytes) {
+    int chunkBytes = settings.textChunkBytes();
+    int chunks = state.textChunks();
+    int offset = 0;
+    if (chunks > 0 && bytes.length > 0) {
+      ChunkKey lastKey = new ChunkKey(id, chunks - 1);
+      byte[] last = text.get(lastKey);
+      int lastLength = last == null ? 0 : last.length;
+      int room = chunkBytes - lastLength;
+      if (room > 0) {
+        int take = Math.min(room, bytes.length);
+        byte[] grown = last == null ? new byte[take] : Arrays.copyOf(last, lastLength + take);
+        System.arraycopy(bytes, 0, grown, lastLength, take);
+        text.put(lastKey, grown);
+        offset = take;
+      }
+    }
+    while (offset < bytes.length) {
+      int take = Math.min(chunkBytes, bytes.length - offset);
+      text.put(new ChunkKey(id, chunks), Arrays.copyOfRange(bytes, offset, offset + take));
+      chunks++;
+      offset += take;
+    }
+    state.setText(state.textBytes() + bytes.length, chunks);
+  }
+
+  private void linkToParent(AgentEvent child) {
+    String parentId = child.getParentWorkflowId();
+    WorkflowState parent = runs.get(parentId);
+    if (parent == null) {
+      // The child came first (its parent's events are missing or late): a placeholder record
+      // links them; the parent's own events fill it in later.
+      parent = WorkflowState.empty(parentId, child.getRootWorkflowId());
+      metrics.placeholder();
+    }
+    List<String> children = parent.run().getChildren();
+    if (!children.contains(child.getWorkflowId())) {
+      children.add(child.getWorkflowId());
+      runs.put(parentId, parent);
+      if (snapshotsEnabled()) {
+        pending.put(parentId, context.currentSystemTimeMs());
+      }
+    }
+  }
+
+  private void publishSnapshots(long now) {
+    List<String> due = new ArrayList<>();
+    try (KeyValueIterator<String, Long> it = pending.all()) {
+      while (it.hasNext()) {
+        KeyValue<String, Long> next = it.next();
+        due.add(next.key);
+      }
+    }
+    for (String id : due) {
+      WorkflowState state = runs.get(id);
+      if (state != null) {
+        publish(id, state, state.isTerminal(), now);
+      }
+      pending.delete(id);
+    }
+  }
+
+  /** Forwards the full run (with its text) to the runs topic, unless it is too large. */
+  private void publish(String id, WorkflowState state, boolean isFinal, long timestamp) {
+    WorkflowRun run = state.run();
+    // The header's encoded size plus the text: the record's size up to a few framing bytes.
+    long size = RUN_SIZE.encode(run).length + state.textBytes() + 64;
+    if (size > settings.maxRunRecordBytes()) {
+      metrics.dropped();
+      log.warn(
+          "Workflow {} is {} bytes, more than the {} the runs topic accepts: not published;"
+              + " query it over HTTP",
+          id,
+          size,
+          settings.maxRunRecordBytes());
+      return;
+    }
+    // The state was already stored; its run object is ours to complete.
+    run.put("text", TextChunks.assemble(state, i -> text.get(new ChunkKey(id, i))));
+    Headers headers = new RecordHeaders();
+    headers.add(EventHeaders.WORKFLOW_ID, id.getBytes(StandardCharsets.UTF_8));
+    headers.add(
+        WorkflowTopology.RUN_STATUS_HEADER,
+        run.getStatus().name().getBytes(StandardCharsets.UTF_8));
+    headers.add(
+        WorkflowTopology.RUN_FINAL_HEADER,
+        Boolean.toString(isFinal).getBytes(StandardCharsets.UTF_8));
+    if (run.getTenantId() != null) {
+      headers.add(EventHeaders.TENANT_ID, run.getTenantId().getBytes(StandardCharsets.UTF_8));
+    }
+    context.forward(new Record<>(id, ProcessorOutput.run(run, isFinal), timestamp, headers));
+    if (isFinal) {
+      metrics.finalRecord();
+    } else {
+      metrics.snapshot();
+    }
+  }
+}

@@ -1,0 +1,109 @@
+package dev.runstream.topology;
+
+import dev.runstream.schemas.AgentEvent;
+import dev.runstream.schemas.AvroSerdeConfig;
+import dev.runstream.schemas.UsageAggregate;
+import dev.runstream.schemas.WorkflowRun;
+import dev.runstream.topology.internal.ChunkKey;
+import dev.runstream.topology.internal.TextChunks;
+import dev.runstream.topology.internal.WorkflowState;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * The topology in a {@link TopologyTestDriver}, with the real Confluent-format serdes over an
+ * in-memory registry, and typed access to its topics and stores.
+ */
+final class TopologyHarness implements AutoCloseable {
+  static final Instant WALL_CLOCK_START = Instant.parse("2026-11-25T12:00:00Z");
+
+  final InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
+  final TopologyConfig config;
+  final TopologySerdes serdes;
+  final WorkflowTopology topology;
+  final TopologyTestDriver driver;
+  final TestInputTopic<String, AgentEvent> events;
+  final TestInputTopic<String, byte[]> rawEvents;
+  final TestOutputTopic<String, WorkflowRun> runs;
+  final TestOutputTopic<String, UsageAggregate> usage;
+  final TestOutputTopic<byte[], byte[]> deadLetters;
+
+  TopologyHarness(Path stateDir) {
+    this(stateDir, b -> {});
+  }
+
+  TopologyHarness(Path stateDir, Consumer<TopologyConfig.Builder> customize) {
+    TopologyConfig.Builder builder =
+        TopologyConfig.newBuilder()
+            .isolated()
+            // The driver commits, and so flushes RocksDB, after every record: in-memory stores
+            // keep unit tests fast. Tests of restarts on the same state directory use rocksdb.
+            .set(TopologyConfig.STORE_TYPE_CONFIG, "in_memory")
+            .applicationId("topology-test")
+            .stateDir(stateDir)
+            .snapshotInterval(Duration.ofSeconds(1));
+    customize.accept(builder);
+    config = builder.build();
+    serdes = TopologySerdes.registry(new AvroSerdeConfig(Map.of()), registry);
+    topology = WorkflowTopology.create(config, serdes);
+    driver =
+        new TopologyTestDriver(topology.topology(), topology.streamsProperties(), WALL_CLOCK_START);
+    TopologyConfig.Topics topics = config.topics();
+    events =
+        driver.createInputTopic(
+            topics.events(), new StringSerializer(), serdes.events().serializer());
+    rawEvents =
+        driver.createInputTopic(topics.events(), new StringSerializer(), new ByteArraySerializer());
+    runs =
+        driver.createOutputTopic(
+            topics.runs(), new StringDeserializer(), serdes.runs().deserializer());
+    usage =
+        driver.createOutputTopic(
+            topics.usage(), new StringDeserializer(), serdes.aggregates().deserializer());
+    deadLetters =
+        driver.createOutputTopic(
+            topics.deadLetter(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+  }
+
+  /** Pipes events, keyed by their root workflow id. */
+  void pipe(AgentEvent... batch) {
+    for (AgentEvent event : batch) {
+      events.pipeInput(event.getRootWorkflowId(), event);
+    }
+  }
+
+  /** The materialized run with its text, or null. */
+  WorkflowRun run(String workflowId) {
+    KeyValueStore<String, WorkflowState> store =
+        driver.getKeyValueStore(WorkflowTopology.RUNS_STORE);
+    KeyValueStore<ChunkKey, byte[]> text = driver.getKeyValueStore(WorkflowTopology.TEXT_STORE);
+    WorkflowState state = store.get(workflowId);
+    if (state == null) {
+      return null;
+    }
+    WorkflowRun run = state.run();
+    run.put("text", TextChunks.assemble(state, i -> text.get(new ChunkKey(workflowId, i))));
+    return run;
+  }
+
+  double metric(String name) {
+    return topology.metricTotal(name);
+  }
+
+  @Override
+  public void close() {
+    driver.close();
+    topology.close();
+  }
+}
