@@ -11,10 +11,15 @@ import org.apache.avro.specific.SpecificDatumWriter;
 /**
  * Encodes {@link AgentEvent}s in the Confluent wire format (magic byte 0, the 4-byte big-endian
  * schema id, Avro binary), the format of {@code dev.runstream.schemas.AvroSerializer}, with a
- * schema id resolved once. Each thread reuses its own buffer and encoder; thread-safe.
+ * schema id resolved once. Uses the direct {@link AgentEventWriter} when it implements the
+ * generated schema, else Avro's {@code SpecificDatumWriter}. Each thread reuses its own buffer;
+ * thread-safe.
  */
 public final class EventEncoder {
   private static final byte MAGIC_BYTE = 0;
+  private static final boolean DIRECT = AgentEventWriter.supports();
+  private static final ThreadLocal<AgentEventWriter> DIRECT_WRITERS =
+      ThreadLocal.withInitial(AgentEventWriter::new);
 
   private final byte[] header;
   private final SpecificDatumWriter<AgentEvent> writer =
@@ -44,6 +49,21 @@ public final class EventEncoder {
    * @return a new array with the framed record value
    */
   public byte[] encode(AgentEvent event) {
+    if (DIRECT) {
+      AgentEventWriter writer = DIRECT_WRITERS.get().start(header);
+      writer.write(event);
+      return writer.toByteArray();
+    }
+    return encodeWithAvro(event);
+  }
+
+  /**
+   * Encodes one event with Avro's {@code SpecificDatumWriter}: the reference for the direct writer.
+   *
+   * @param event the event
+   * @return a new array with the framed record value
+   */
+  byte[] encodeWithAvro(AgentEvent event) {
     State state = states.get();
     state.buffer.reset();
     state.buffer.write(header, 0, header.length);

@@ -1,0 +1,314 @@
+package dev.runstream.bench;
+
+import dev.runstream.cluster.LocalCluster;
+import dev.runstream.cluster.LocalClusterConfig;
+import dev.runstream.producer.AgentEventPublisher;
+import dev.runstream.producer.DemoAgent;
+import dev.runstream.producer.PublisherConfig;
+import dev.runstream.producer.RunPlan;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * Publisher throughput against a raw Kafka producer, on a local cluster started for the run.
+ *
+ * <p>Each round first plays a realistic agent workload (pre-planned {@link DemoAgent} runs:
+ * streamed tokens, tool calls, sub-agents, failures) through {@link AgentEventPublisher} as fast as
+ * possible from several threads, timed until every event is acknowledged. It then reads back the
+ * very records of that round, as bytes with their keys and headers, and sends them again through a
+ * raw {@code KafkaProducer<byte[], byte[]>} with exactly the publisher's producer properties (acks,
+ * idempotence, linger, batch size, compression), from as many threads, to a topic of the same
+ * partition count, also timed until acknowledged. So both sides send the same number of records of
+ * the same serialized sizes; the difference is what the library costs: the state machine, ids, Avro
+ * encoding, headers and futures. The first round warms up both and is not counted.
+ *
+ * <p>Options: {@code --events N} (events per round, default 300000), {@code --threads T} (4),
+ * {@code --rounds R} (3 measured), {@code --compression C}, {@code --linger-ms L}, {@code
+ * --batch-size B} (publisher defaults otherwise).
+ */
+public final class PublisherBench {
+  private static final String RAW_TOPIC = "bench-raw";
+
+  private PublisherBench() {}
+
+  record Result(long events, long bytes, Duration elapsed) {
+    double perSecond() {
+      return events / (elapsed.toNanos() / 1e9);
+    }
+
+    double megabytesPerSecond() {
+      return bytes / (elapsed.toNanos() / 1e9) / 1e6;
+    }
+  }
+
+  /**
+   * Runs the bench and prints its figures.
+   *
+   * @param args the options
+   * @throws Exception on failure
+   */
+  public static void main(String[] args) throws Exception {
+    Map<String, String> options = new HashMap<>();
+    for (int i = 0; i + 1 < args.length; i += 2) {
+      options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+    }
+    long targetEvents = Long.parseLong(options.getOrDefault("events", "300000"));
+    int threads = Integer.parseInt(options.getOrDefault("threads", "4"));
+    int rounds = Integer.parseInt(options.getOrDefault("rounds", "3"));
+
+    System.out.println("Starting a local cluster (KRaft broker + Apicurio registry)...");
+    try (LocalCluster cluster =
+        LocalCluster.start(LocalClusterConfig.newBuilder().freePorts().build())) {
+      PublisherConfig.Builder builder =
+          PublisherConfig.newBuilder()
+              .bootstrapServers(cluster.bootstrapServers())
+              .schemaRegistryUrl(cluster.schemaRegistryUrl())
+              .prices(DemoAgent.DEMO_PRICES);
+      if (options.containsKey("compression")) {
+        builder.compressionType(options.get("compression"));
+      }
+      if (options.containsKey("linger-ms")) {
+        builder.linger(Duration.ofMillis(Long.parseLong(options.get("linger-ms"))));
+      }
+      if (options.containsKey("batch-size")) {
+        builder.batchSize(Integer.parseInt(options.get("batch-size")));
+      }
+      PublisherConfig config = builder.build();
+      int partitions;
+      try (Admin admin = admin(cluster)) {
+        partitions =
+            admin
+                .describeTopics(List.of(config.topic()))
+                .allTopicNames()
+                .get()
+                .get(config.topic())
+                .partitions()
+                .size();
+        admin.createTopics(List.of(new NewTopic(RAW_TOPIC, partitions, (short) 1))).all().get();
+      }
+
+      DemoAgent agent =
+          new DemoAgent(DemoAgent.Options.newBuilder().seed(2024).tokensPerSecond(0).build());
+      List<RunPlan> plans = new ArrayList<>();
+      long planned = 0;
+      for (long i = 0; planned < targetEvents; i++) {
+        RunPlan plan = agent.plan(i);
+        plans.add(plan);
+        planned += plan.eventCount();
+      }
+      System.out.printf(
+          Locale.ROOT,
+          "Workload: %d runs (%d sub-agent runs, %d failing) = %d events per round; %d threads;"
+              + " %d partitions%n",
+          plans.size(),
+          plans.stream().mapToLong(RunPlan::childRuns).sum(),
+          plans.stream().filter(RunPlan::fails).count(),
+          planned,
+          threads,
+          partitions);
+      System.out.println("Producer: " + describe(config));
+
+      List<Result> publisherResults = new ArrayList<>();
+      List<Result> rawResults = new ArrayList<>();
+      try (AgentEventPublisher publisher = AgentEventPublisher.create(config);
+          KafkaProducer<byte[], byte[]> raw =
+              new KafkaProducer<>(config.kafkaProducerProperties())) {
+        for (int round = 0; round <= rounds; round++) {
+          Map<TopicPartition, Long> before = endOffsets(cluster, config.topic(), partitions);
+          settle();
+          long start = System.nanoTime();
+          DemoAgent.LoadReport report = agent.playAll(publisher, plans, threads);
+          Duration publisherTime = Duration.ofNanos(System.nanoTime() - start);
+          if (report.brokenRuns() > 0) {
+            throw new IllegalStateException(report.brokenRuns() + " runs broke");
+          }
+          Map<TopicPartition, Long> after = endOffsets(cluster, config.topic(), partitions);
+          List<ProducerRecord<byte[], byte[]>> records = readBack(cluster, before, after);
+          if (records.size() != report.events()) {
+            throw new IllegalStateException(
+                "read back " + records.size() + " records, published " + report.events());
+          }
+          long bytes = records.stream().mapToLong(PublisherBench::size).sum();
+          Result published = new Result(records.size(), bytes, publisherTime);
+          settle();
+          Result rawResult = sendRaw(raw, records, threads);
+          String label = round == 0 ? "warm-up" : "round " + round;
+          System.out.printf(
+              Locale.ROOT,
+              "%-8s publisher %,9.0f events/s (%5.1f MB/s) | raw %,9.0f events/s (%5.1f MB/s)"
+                  + " | ratio %.3f | %d events, avg %d B%n",
+              label,
+              published.perSecond(),
+              published.megabytesPerSecond(),
+              rawResult.perSecond(),
+              rawResult.megabytesPerSecond(),
+              published.perSecond() / rawResult.perSecond(),
+              records.size(),
+              bytes / records.size());
+          if (round > 0) {
+            publisherResults.add(published);
+            rawResults.add(rawResult);
+          }
+        }
+      }
+      Result publisherTotal = total(publisherResults);
+      Result rawTotal = total(rawResults);
+      double ratio = publisherTotal.perSecond() / rawTotal.perSecond();
+      System.out.printf(
+          Locale.ROOT,
+          "RESULT publisher %.0f events/s, raw KafkaProducer %.0f events/s, ratio %.3f (goal >="
+              + " 0.8: %s)%n",
+          publisherTotal.perSecond(),
+          rawTotal.perSecond(),
+          ratio,
+          ratio >= 0.8 ? "met" : "NOT met");
+    }
+  }
+
+  /** Starts a timed phase on a collected heap, so neither phase pays for the other's garbage. */
+  private static void settle() throws InterruptedException {
+    System.gc();
+    Thread.sleep(500);
+  }
+
+  private static String describe(PublisherConfig config) {
+    Map<String, Object> props = config.kafkaProducerProperties();
+    return String.join(
+        ", ",
+        Arrays.stream(
+                new String[] {
+                  "acks",
+                  "enable.idempotence",
+                  "linger.ms",
+                  "batch.size",
+                  "compression.type",
+                  "max.in.flight.requests.per.connection"
+                })
+            .map(key -> key + "=" + props.get(key))
+            .toList());
+  }
+
+  private static Result total(List<Result> results) {
+    return new Result(
+        results.stream().mapToLong(Result::events).sum(),
+        results.stream().mapToLong(Result::bytes).sum(),
+        results.stream().map(Result::elapsed).reduce(Duration.ZERO, Duration::plus));
+  }
+
+  private static long size(ProducerRecord<byte[], byte[]> record) {
+    long size = record.key().length + record.value().length;
+    for (var header : record.headers()) {
+      size += header.key().length() + header.value().length;
+    }
+    return size;
+  }
+
+  private static Result sendRaw(
+      KafkaProducer<byte[], byte[]> producer,
+      List<ProducerRecord<byte[], byte[]>> records,
+      int threads)
+      throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      int slice = (records.size() + threads - 1) / threads;
+      long start = System.nanoTime();
+      List<Future<?>> futures = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        List<ProducerRecord<byte[], byte[]>> part =
+            records.subList(
+                Math.min(records.size(), t * slice), Math.min(records.size(), (t + 1) * slice));
+        futures.add(
+            pool.submit(
+                () -> {
+                  for (ProducerRecord<byte[], byte[]> record : part) {
+                    producer.send(record);
+                  }
+                }));
+      }
+      for (Future<?> future : futures) {
+        future.get();
+      }
+      producer.flush();
+      Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+      return new Result(
+          records.size(), records.stream().mapToLong(PublisherBench::size).sum(), elapsed);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static Admin admin(LocalCluster cluster) {
+    return Admin.create(
+        Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()));
+  }
+
+  private static Map<TopicPartition, Long> endOffsets(
+      LocalCluster cluster, String topic, int partitions) throws Exception {
+    Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+    for (int p = 0; p < partitions; p++) {
+      request.put(new TopicPartition(topic, p), OffsetSpec.latest());
+    }
+    Map<TopicPartition, Long> offsets = new HashMap<>();
+    try (Admin admin = admin(cluster)) {
+      admin.listOffsets(request).all().get().forEach((tp, info) -> offsets.put(tp, info.offset()));
+    }
+    return offsets;
+  }
+
+  /** The records between two offset snapshots, as bytes, addressed to the raw topic. */
+  private static List<ProducerRecord<byte[], byte[]>> readBack(
+      LocalCluster cluster, Map<TopicPartition, Long> from, Map<TopicPartition, Long> to) {
+    List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+    Map<String, Object> props =
+        Map.of(
+            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            cluster.bootstrapServers(),
+            ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+            10_000,
+            ConsumerConfig.FETCH_MAX_BYTES_CONFIG,
+            64 * 1024 * 1024);
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      consumer.assign(from.keySet());
+      from.forEach(consumer::seek);
+      long expected =
+          to.entrySet().stream().mapToLong(e -> e.getValue() - from.get(e.getKey())).sum();
+      long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+      while (records.size() < expected && System.nanoTime() < deadline) {
+        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+          TopicPartition tp = new TopicPartition(record.topic(), record.partition());
+          if (record.offset() < to.get(tp)) {
+            records.add(
+                new ProducerRecord<>(
+                    RAW_TOPIC,
+                    null,
+                    record.timestamp(),
+                    record.key(),
+                    record.value(),
+                    record.headers()));
+          }
+        }
+      }
+    }
+    return records;
+  }
+}
