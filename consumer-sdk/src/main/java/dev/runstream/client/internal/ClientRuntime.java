@@ -170,7 +170,7 @@ public final class ClientRuntime implements AutoCloseable {
             s.close();
           }
         });
-    lookup(workflowId)
+    lookup(workflowId, options.rootWorkflowId().orElse(null))
         .whenComplete(
             (lookup, impossible) -> {
               if (out.isDone()) {
@@ -261,8 +261,8 @@ public final class ClientRuntime implements AutoCloseable {
 
   // ------------------------------------------------------------------ opening
 
-  private CompletableFuture<ViewClient.Lookup> lookup(String workflowId) {
-    return view.lookup(workflowId)
+  private CompletableFuture<ViewClient.Lookup> lookup(String workflowId, String rootHint) {
+    return view.lookup(workflowId, rootHint)
         .thenApply(
             lookup -> {
               if (lookup instanceof ViewClient.Lookup.Unavailable u) {
@@ -279,7 +279,16 @@ public final class ClientRuntime implements AutoCloseable {
 
   private void openTask(StreamSession s, ViewClient.Lookup known) {
     try {
-      ViewClient.Lookup lookup = known != null ? known : lookup(s.workflowId()).get();
+      long begin = System.nanoTime();
+      ViewClient.Lookup lookup =
+          known != null ? known : lookup(s.workflowId(), s.settings().rootWorkflowId()).get();
+      if (LOG.isDebugEnabled()) {
+        LOG.debug(
+            "{}: view lookup {} in {} µs",
+            s,
+            lookup.getClass().getSimpleName(),
+            (System.nanoTime() - begin) / 1_000);
+      }
       ViewSnapshot snapshot =
           lookup instanceof ViewClient.Lookup.Found found ? found.snapshot() : null;
       StreamSettings settings = s.settings();
@@ -361,14 +370,25 @@ public final class ClientRuntime implements AutoCloseable {
         handOffLoop(s, reader, tp, from, until);
         return;
       }
+      long begin = System.nanoTime();
       long logStart = reader.logStart();
       if (snapshot != null && snapshot.isTerminal() && snapshot.hasIndex()) {
         requireRetained(s, tp, snapshot.firstEventOffset(), logStart);
         long end = reader.logEnd();
         s.beginCatchUp();
         s.markOpened();
+        long opened = System.nanoTime();
         if (reader.read(snapshot.firstEventOffset(), end)) {
           s.catchUpEnd(snapshot.lastSequence());
+        }
+        if (LOG.isDebugEnabled()) {
+          LOG.debug(
+              "{}: indexed replay of {} from offset {}: offsets in {} µs, read in {} µs",
+              s,
+              tp,
+              snapshot.firstEventOffset(),
+              (opened - begin) / 1_000,
+              (System.nanoTime() - opened) / 1_000);
         }
         return;
       }

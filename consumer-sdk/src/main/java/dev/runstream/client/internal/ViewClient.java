@@ -68,20 +68,33 @@ public final class ViewClient {
 
   /** Looks {@code workflowId} up, trying each URL in turn. Never completes exceptionally. */
   public CompletableFuture<Lookup> lookup(String workflowId) {
+    return lookup(workflowId, null);
+  }
+
+  /**
+   * Looks {@code workflowId} up; {@code rootHint}, when known, lets the service route a child
+   * workflow's query straight to the instance that owns its tree ({@code ?root=}).
+   */
+  public CompletableFuture<Lookup> lookup(String workflowId, String rootHint) {
     if (baseUrls.isEmpty()) {
       return CompletableFuture.completedFuture(new Lookup.Unavailable("the view is disabled"));
     }
-    return lookup(workflowId, 0, null);
+    String path =
+        "/workflows/"
+            + encode(workflowId)
+            + (rootHint == null || rootHint.equals(workflowId) ? "" : "?root=" + encode(rootHint));
+    return lookup(path, 0, null);
   }
 
-  private CompletableFuture<Lookup> lookup(String workflowId, int index, String previous) {
+  private static String encode(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
+  private CompletableFuture<Lookup> lookup(String path, int index, String previous) {
     if (index >= baseUrls.size()) {
       return CompletableFuture.completedFuture(new Lookup.Unavailable(previous));
     }
-    String url =
-        baseUrls.get(index)
-            + "/workflows/"
-            + URLEncoder.encode(workflowId, StandardCharsets.UTF_8).replace("+", "%20");
+    String url = baseUrls.get(index) + path;
     HttpRequest request =
         HttpRequest.newBuilder(URI.create(url))
             .timeout(timeout)
@@ -99,7 +112,7 @@ public final class ViewClient {
         .thenCompose(
             lookup ->
                 lookup instanceof Lookup.Unavailable u
-                    ? lookup(workflowId, index + 1, u.reason())
+                    ? lookup(path, index + 1, u.reason())
                     : CompletableFuture.completedFuture(lookup));
   }
 
