@@ -225,6 +225,15 @@ public final class TopologyConfig {
           + " disk lacks; in_memory: state in the heap, restored from the changelog at every start"
           + " (small deployments, tests).";
 
+  /** Key: whether to raise the runs topic's max.message.bytes at startup. */
+  public static final String ALIGN_RUNS_TOPIC_CONFIG = "topology.align.runs.topic";
+
+  private static final String ALIGN_RUNS_TOPIC_DOC =
+      "At startup, raise the runs topic's max.message.bytes to topology.max.record.bytes when it"
+          + " is lower, so that long runs (a megabyte of text and more) can be published. When"
+          + " false, or when the topic config cannot be changed, runs larger than the topic's limit"
+          + " are not published (they stay queryable over HTTP).";
+
   /** Key: producer compression. */
   public static final String COMPRESSION_TYPE_CONFIG = "topology.compression.type";
 
@@ -387,6 +396,7 @@ public final class TopologyConfig {
               ValidString.in("rocksdb", "in_memory"),
               Importance.LOW,
               STORE_TYPE_DOC)
+          .define(ALIGN_RUNS_TOPIC_CONFIG, Type.BOOLEAN, true, Importance.LOW, ALIGN_RUNS_TOPIC_DOC)
           .define(
               COMPRESSION_TYPE_CONFIG,
               Type.STRING,
@@ -721,6 +731,15 @@ public final class TopologyConfig {
    */
   public boolean inMemoryStores() {
     return "in_memory".equals(values.get(STORE_TYPE_CONFIG));
+  }
+
+  /**
+   * Whether to raise the runs topic's {@code max.message.bytes} at startup.
+   *
+   * @return {@code true} to align the topic with {@link #maxRecordBytes()}
+   */
+  public boolean alignRunsTopic() {
+    return (Boolean) values.get(ALIGN_RUNS_TOPIC_CONFIG);
   }
 
   /**

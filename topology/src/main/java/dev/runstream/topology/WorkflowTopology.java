@@ -405,6 +405,11 @@ public final class WorkflowTopology implements AutoCloseable {
     return metrics.values();
   }
 
+  /** The metrics registry, for the application's HTTP server. */
+  TopologyMetrics internalMetrics() {
+    return metrics;
+  }
+
   /** Unregisters the metrics. Close the {@code KafkaStreams} running the topology first. */
   @Override
   public void close() {
