@@ -321,7 +321,8 @@ public final class StreamOptions {
      * The executor that calls a {@link java.util.concurrent.Flow.Subscriber}'s methods. By default
      * the client's {@link ClientConfig#DELIVERY_THREADS_CONFIG} delivery threads, shared by every
      * push subscriber of the client; a subscriber that blocks in {@code onNext} should bring its
-     * own.
+     * own. It must run tasks on its own threads: one that runs them on the calling thread (such as
+     * {@code Runnable::run}) would run the subscriber on the client's shared reader.
      *
      * @param executor the executor
      * @return this builder

@@ -114,7 +114,9 @@ class ReplayIT {
     String wf = id("by-time");
     List<AgentEvent> old = neighbours(wf, 2_000);
     events.sendAll(old);
-    Thread.sleep(2_500);
+    // Far enough apart that the search's first windows (2 s, then 4 s) cannot reach the old
+    // records, even if the replay starts a few seconds after the workflow was published.
+    Thread.sleep(5_000);
     List<AgentEvent> run = TestEvents.run(wf, 10);
     events.sendAll(run);
 
