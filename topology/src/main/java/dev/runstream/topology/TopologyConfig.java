@@ -36,12 +36,13 @@ import org.apache.kafka.common.config.ConfigException;
  *
  * <p>{@value #BOOTSTRAP_SERVERS_CONFIG} and {@value #SCHEMA_REGISTRY_URL_CONFIG} are shared with
  * the other runstream modules (one environment variable configures them all); the other keys start
- * with {@code topology.}. Explicit keys starting with {@value #STREAMS_PREFIX} are handed to Kafka
- * Streams with the prefix removed, after the topology's own settings, so any Kafka Streams,
- * consumer or producer setting can be tuned ({@code streams.num.standby.replicas=1}); the settings
- * the topology's correctness rests on ({@code processing.guarantee=exactly_once_v2}, the exception
- * handlers, the dead-letter topic) cannot be overridden that way. Any other undeclared explicit key
- * is refused, so a typo fails at startup.
+ * with {@code topology.}. Explicit keys starting with {@value #STREAMS_PREFIX}, and system
+ * properties starting with {@code runstream.streams.}, are handed to Kafka Streams with the prefix
+ * removed, after the topology's own settings, so any Kafka Streams, consumer or producer setting
+ * can be tuned ({@code -Drunstream.streams.num.standby.replicas=1}); the settings the topology's
+ * correctness rests on ({@code processing.guarantee=exactly_once_v2}, the exception handlers, the
+ * dead-letter topic) cannot be overridden that way. Any other undeclared explicit key is refused,
+ * so a typo fails at startup.
  *
  * <p>Every value is parsed and validated when the config is built; a bad value throws {@link
  * TopologyConfigException} naming the key.
@@ -452,6 +453,13 @@ public final class TopologyConfig {
   private TopologyConfig(Map<String, ?> explicit, Map<String, String> env, Map<?, ?> sysProps) {
     Map<String, Object> declared = new LinkedHashMap<>();
     Map<String, Object> overrides = new TreeMap<>();
+    String streamsProperty = ConfigSources.SYSTEM_PROPERTY_PREFIX + STREAMS_PREFIX;
+    for (Map.Entry<?, ?> e : sysProps.entrySet()) {
+      String key = String.valueOf(e.getKey());
+      if (key.startsWith(streamsProperty) && key.length() > streamsProperty.length()) {
+        overrides.put(key.substring(streamsProperty.length()), e.getValue());
+      }
+    }
     for (Map.Entry<String, ?> e : explicit.entrySet()) {
       String key = e.getKey();
       if (key.startsWith(STREAMS_PREFIX)) {
