@@ -190,8 +190,8 @@ public final class StreamSession implements WorkflowStream {
     if (timeout <= 0) {
       fail(new UnknownWorkflowException(workflowId, why));
     } else {
-      startDeadlineNanos = Math.max(1, System.nanoTime() + timeout);
       startReason = why;
+      startDeadlineNanos = Math.max(1, System.nanoTime() + timeout);
     }
   }
 
@@ -226,12 +226,21 @@ public final class StreamSession implements WorkflowStream {
     }
   }
 
+  /** The live reader routes to this session now (called on the reader's thread). */
   void attached(LiveReader reader) {
+    boolean ended;
     lock.lock();
     try {
-      this.live = reader;
+      ended = state == State.DONE;
+      if (!ended) {
+        this.live = reader;
+      }
     } finally {
       lock.unlock();
+    }
+    if (ended) {
+      // Closed while the registration was on its way: do not stay routed.
+      reader.unregister(this);
     }
   }
 
