@@ -12,6 +12,7 @@ package dev.runstream.client;
 public final class BrokerUnavailableException extends RetriableClientException {
   private static final long serialVersionUID = 1L;
 
+  /** Creates the exception; the SDK throws it, applications only catch it. */
   public BrokerUnavailableException(String message, Throwable cause) {
     super(message, cause);
   }

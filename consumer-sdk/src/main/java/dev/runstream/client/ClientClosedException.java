@@ -8,6 +8,7 @@ package dev.runstream.client;
 public final class ClientClosedException extends FatalClientException {
   private static final long serialVersionUID = 1L;
 
+  /** Creates the exception; the SDK throws it, applications only catch it. */
   public ClientClosedException(String message) {
     super(message, null);
   }

@@ -14,6 +14,7 @@ public final class EventsExpiredException extends FatalClientException {
   private final long firstOffset;
   private final long logStartOffset;
 
+  /** Creates the exception; the SDK throws it, applications only catch it. */
   public EventsExpiredException(
       String workflowId, int partition, long firstOffset, long logStartOffset) {
     super(

@@ -16,6 +16,7 @@ public final class GapDetectedException extends FatalClientException {
   private final long fromSequence;
   private final long toSequence;
 
+  /** Creates the exception; the SDK throws it, applications only catch it. */
   public GapDetectedException(String workflowId, long fromSequence, long toSequence) {
     super(
         "workflow "

@@ -10,6 +10,7 @@ public final class InvalidCursorException extends FatalClientException {
   private final String workflowId;
   private final long afterSequence;
 
+  /** Creates the exception; the SDK throws it, applications only catch it. */
   public InvalidCursorException(String workflowId, long afterSequence, String detail) {
     super(
         "invalid cursor for workflow "

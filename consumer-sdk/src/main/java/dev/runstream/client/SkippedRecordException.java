@@ -18,6 +18,7 @@ public final class SkippedRecordException extends FatalClientException {
   private final String workflowId;
   private final long sequence;
 
+  /** Creates the exception; the SDK throws it, applications only catch it. */
   public SkippedRecordException(
       String topic, int partition, long offset, String workflowId, long sequence, Throwable cause) {
     super(

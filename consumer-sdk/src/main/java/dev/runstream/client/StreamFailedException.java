@@ -7,6 +7,7 @@ package dev.runstream.client;
 public final class StreamFailedException extends FatalClientException {
   private static final long serialVersionUID = 1L;
 
+  /** Creates the exception; the SDK throws it, applications only catch it. */
   public StreamFailedException(String message, Throwable cause) {
     super(message, cause);
   }

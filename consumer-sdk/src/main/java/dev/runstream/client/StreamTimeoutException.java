@@ -14,6 +14,7 @@ public final class StreamTimeoutException extends RetriableClientException {
   private final String workflowId;
   private final long lastSequence;
 
+  /** Creates the exception; the SDK throws it, applications only catch it. */
   public StreamTimeoutException(String message, String workflowId, long lastSequence) {
     super(message, null);
     this.workflowId = workflowId;

@@ -14,6 +14,7 @@ public final class SubscriberOverflowException extends RetriableClientException 
   private final long lastSequence;
   private final int bufferSize;
 
+  /** Creates the exception; the SDK throws it, applications only catch it. */
   public SubscriberOverflowException(String workflowId, long lastSequence, int bufferSize) {
     super(
         "subscriber of workflow "

@@ -10,6 +10,7 @@ public final class UnknownWorkflowException extends FatalClientException {
 
   private final String workflowId;
 
+  /** Creates the exception; the SDK throws it, applications only catch it. */
   public UnknownWorkflowException(String workflowId, String detail) {
     super("unknown workflow " + workflowId + ": " + detail, null);
     this.workflowId = workflowId;

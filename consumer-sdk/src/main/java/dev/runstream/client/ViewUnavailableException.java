@@ -10,6 +10,7 @@ package dev.runstream.client;
 public final class ViewUnavailableException extends RetriableClientException {
   private static final long serialVersionUID = 1L;
 
+  /** Creates the exception; the SDK throws it, applications only catch it. */
   public ViewUnavailableException(String message, Throwable cause) {
     super(message, cause);
   }

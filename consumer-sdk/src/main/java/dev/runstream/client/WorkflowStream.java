@@ -62,7 +62,11 @@ import java.util.stream.Stream;
 public interface WorkflowStream
     extends Iterable<AgentEvent>, Flow.Publisher<AgentEvent>, AutoCloseable {
 
-  /** The workflow this stream follows. */
+  /**
+   * The workflow this stream follows.
+   *
+   * @return its workflow id
+   */
   String workflowId();
 
   /**
@@ -70,6 +74,7 @@ public interface WorkflowStream
    * {@code false} after the terminal event or once the stream is closed, and throws the stream's
    * {@link RunstreamClientException} if it failed.
    *
+   * @return the iterator
    * @throws IllegalStateException if the stream is already being consumed
    */
   @Override
@@ -79,6 +84,7 @@ public interface WorkflowStream
    * The events as a sequential, ordered {@link Stream} (Polos' {@code stream.events}). Closing the
    * {@code Stream} closes this stream.
    *
+   * @return the events, in order
    * @throws IllegalStateException if the stream is already being consumed
    */
   Stream<AgentEvent> events();
@@ -88,6 +94,7 @@ public interface WorkflowStream
    * stream.text_chunks}); children's text is not included. Closing the {@code Stream} closes this
    * stream.
    *
+   * @return the text chunks, in order
    * @throws IllegalStateException if the stream is already being consumed
    */
   Stream<String> textChunks();
@@ -97,6 +104,7 @@ public interface WorkflowStream
    * (Polos' {@code stream.text()}): the whole text for a replay, the text from the cursor on for a
    * tail or resume. Cancelling the future closes the stream.
    *
+   * @return the text, once the stream has ended
    * @throws IllegalStateException if the stream is already being consumed
    */
   CompletableFuture<String> text();
@@ -106,6 +114,7 @@ public interface WorkflowStream
    * arrived (Polos' {@code stream.result()}); a failed run completes normally with status {@code
    * FAILED} and its error. Cancelling the future closes the stream.
    *
+   * @return the result, once the terminal event arrived
    * @throws IllegalStateException if the stream is already being consumed
    */
   CompletableFuture<RunResult> result();
@@ -125,6 +134,8 @@ public interface WorkflowStream
    * delivery executor. The future completes when the stream ends, exceptionally with its failure or
    * with the action's exception; cancelling it closes the stream.
    *
+   * @param action called with each event, serially
+   * @return completes when the stream has ended
    * @throws IllegalStateException if the stream is already being consumed
    */
   CompletableFuture<Void> forEachAsync(Consumer<? super AgentEvent> action);
@@ -133,6 +144,8 @@ public interface WorkflowStream
    * The sequence of this workflow's last event delivered to the consumer, or the cursor it was
    * opened with ({@code afterSequence} of a resume; -1 for a replay, or for a tail before its first
    * event). Pass it to {@link RunstreamClient#resume(String, long)} to continue after a failure.
+   *
+   * @return the cursor: a sequence, or -1
    */
   long lastSequence();
 
@@ -147,10 +160,16 @@ public interface WorkflowStream
    * stream.opened().get(10, TimeUnit.SECONDS);
    * agent.start(runId);   // nothing it publishes can be missed
    * }</pre>
+   *
+   * @return completes once the stream reads
    */
   CompletableFuture<Void> opened();
 
-  /** Whether the stream has ended: completed, failed or closed. */
+  /**
+   * Whether the stream has ended: completed, failed or closed.
+   *
+   * @return {@code true} once ended
+   */
   boolean isDone();
 
   /** Cancels the stream and releases its resources. Idempotent, callable from any thread. */

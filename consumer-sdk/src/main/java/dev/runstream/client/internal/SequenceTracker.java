@@ -15,7 +15,7 @@ import java.util.TreeMap;
  *   <li>A later sequence is held back, in case the missing ones arrive out of order. The gap is
  *       declared (reported to the sink, then the held events delivered) when an event has been held
  *       for {@code maxWaitNanos} ({@link #flushExpired}), when more than {@code maxHeld} are held,
- *       or on {@link #flushAll()}.
+ *       or on {@link #flushAll(Sink)}.
  *   <li>A sequence known to be lost (its record could not be decoded, and was reported as such) is
  *       {@linkplain #skip skipped}: it is not reported again as a gap.
  * </ul>
