@@ -44,16 +44,30 @@ class BrokerDownIT {
   }
 
   @Test
-  void shouldFailEventAndAbortRunAfterDeliveryTimeoutWhenBrokerStops(LocalCluster cluster)
+  void shouldFailEventAndAbortRunAfterDeliveryTimeoutWhenBrokerCrashes(LocalCluster cluster)
       throws Exception {
     try (AgentEventPublisher publisher = AgentEventPublisher.create(config(cluster))) {
       AgentRun run = publisher.startRun("weather-agent", "Tokyo?");
       RunStep step = run.startStep("llm_1", StepType.LLM);
       step.textDelta("It is").get(30, TimeUnit.SECONDS);
 
-      cluster.stopBroker();
+      // A crash keeps the client's cached metadata, so the event is accepted and then expires.
+      cluster.killBroker();
       long start = System.nanoTime();
-      CompletableFuture<PublishedEvent> lost = step.textDelta(" sunny");
+      CompletableFuture<PublishedEvent> lost;
+      try {
+        lost = step.textDelta(" sunny");
+      } catch (BrokerUnavailableException e) {
+        // The client dropped the topic's metadata first: refused within max.block.ms instead,
+        // with nothing published, so the same run continues once the broker is back.
+        assertThat(e).hasMessageContaining("within max.block.ms=2000 ms");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(30));
+        cluster.startBroker();
+        step.textDelta(" sunny").get(60, TimeUnit.SECONDS);
+        step.finish(null);
+        run.finish("ok").get(60, TimeUnit.SECONDS);
+        return;
+      }
       assertThatThrownBy(() -> lost.get(60, TimeUnit.SECONDS))
           .isInstanceOf(ExecutionException.class)
           .cause()
