@@ -11,15 +11,12 @@ import org.apache.avro.specific.SpecificDatumWriter;
 /**
  * Encodes {@link AgentEvent}s in the Confluent wire format (magic byte 0, the 4-byte big-endian
  * schema id, Avro binary), the format of {@code dev.runstream.schemas.AvroSerializer}, with a
- * schema id resolved once. Uses the direct {@link AgentEventWriter} when it implements the
- * generated schema, else Avro's {@code SpecificDatumWriter}. Each thread reuses its own buffer;
- * thread-safe.
+ * schema id resolved once, with Avro's {@code SpecificDatumWriter}. Each thread reuses its own
+ * buffer and encoder, so encoding allocates only the returned array; thread-safe.
  */
 public final class EventEncoder {
   private static final byte MAGIC_BYTE = 0;
-  private static final boolean DIRECT = AgentEventWriter.supports();
-  private static final ThreadLocal<AgentEventWriter> DIRECT_WRITERS =
-      ThreadLocal.withInitial(AgentEventWriter::new);
+  private static final int MAX_RETAINED_BUFFER = 64 * 1024;
 
   private final byte[] header;
   private final SpecificDatumWriter<AgentEvent> writer =
@@ -49,21 +46,6 @@ public final class EventEncoder {
    * @return a new array with the framed record value
    */
   public byte[] encode(AgentEvent event) {
-    if (DIRECT) {
-      AgentEventWriter writer = DIRECT_WRITERS.get().start(header);
-      writer.write(event);
-      return writer.toByteArray();
-    }
-    return encodeWithAvro(event);
-  }
-
-  /**
-   * Encodes one event with Avro's {@code SpecificDatumWriter}: the reference for the direct writer.
-   *
-   * @param event the event
-   * @return a new array with the framed record value
-   */
-  byte[] encodeWithAvro(AgentEvent event) {
     State state = states.get();
     state.buffer.reset();
     state.buffer.write(header, 0, header.length);
@@ -74,7 +56,12 @@ public final class EventEncoder {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return state.buffer.toByteArray();
+    byte[] framed = state.buffer.toByteArray();
+    if (state.buffer.size() > MAX_RETAINED_BUFFER) {
+      // a one-off huge event must not pin its buffer to the thread for good
+      states.remove();
+    }
+    return framed;
   }
 
   private static final class State {
