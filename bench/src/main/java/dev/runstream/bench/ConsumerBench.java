@@ -17,9 +17,10 @@ import java.util.Map;
  * </ol>
  *
  * <p>Options: {@code --only replay|latency|heap}; {@code --filler N} (1000000), {@code
- * --workflow-events N} (1000) for the replay; {@code --rate R} (10000 events/s), {@code --seconds
- * S} (30), {@code --workflows W} (100), {@code --subscribers-per-workflow K} (1) for the latency;
- * {@code --subscribers N} (1000) for the heap.
+ * --workflow-events N} (1000), {@code --view topology|stub} (where the replay index comes from) for
+ * the replay; {@code --rate R} (10000 events/s), {@code --seconds S} (30), {@code --workflows W}
+ * (100), {@code --subscribers-per-workflow K} (1) for the latency; {@code --subscribers N} (1000)
+ * for the heap.
  *
  * <pre>
  * ./mvnw -q -pl bench exec:java -Dexec.mainClass=dev.runstream.bench.ConsumerBench

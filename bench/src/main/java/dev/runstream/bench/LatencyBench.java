@@ -92,6 +92,7 @@ final class LatencyBench {
     int measured = rate * seconds;
     Recorder sdk = new Recorder(measured * perWorkflow + 1_000);
     Recorder raw = new Recorder(measured + 1_000);
+    Recorder acks = new Recorder(measured + 1_000);
     try (AgentEventPublisher publisher =
             AgentEventPublisher.create(
                 PublisherConfig.newBuilder()
@@ -133,9 +134,9 @@ final class LatencyBench {
       baseline.start();
       baseline.ready.get(30, TimeUnit.SECONDS);
 
-      pace(steps, rate, 5, WARMUP);
+      pace(steps, rate, 5, WARMUP, null);
       long start = System.nanoTime();
-      pace(steps, rate, seconds, MEASURE);
+      pace(steps, rate, seconds, MEASURE, acks);
       double elapsed = (System.nanoTime() - start) / 1e9;
       for (AgentRun run : runs) {
         run.step("llm").finish("{}");
@@ -154,6 +155,8 @@ final class LatencyBench {
           measured / elapsed);
       print("RunstreamClient subscribers", sdk.sorted());
       print("plain KafkaConsumer (baseline)", raw.sorted());
+      print("publisher send -> broker ack", acks.sorted());
+      System.out.printf(Locale.ROOT, "Load average during the run: %s%n", loadAverage());
       ClientStats stats = client.stats();
       System.out.printf(
           Locale.ROOT,
@@ -177,7 +180,7 @@ final class LatencyBench {
   }
 
   /** Publishes deltas round-robin over the runs at {@code rate} per second. */
-  private static void pace(List<RunStep> steps, int rate, int seconds, String tag) {
+  private static void pace(List<RunStep> steps, int rate, int seconds, String tag, Recorder acks) {
     long total = (long) rate * seconds;
     long interval = 1_000_000_000L / rate;
     long start = System.nanoTime();
@@ -190,7 +193,11 @@ final class LatencyBench {
       while (System.nanoTime() < due) {
         Thread.onSpinWait();
       }
-      steps.get((int) (i % steps.size())).textDelta(tag + System.nanoTime());
+      long sent = System.nanoTime();
+      CompletableFuture<?> ack = steps.get((int) (i % steps.size())).textDelta(tag + sent);
+      if (acks != null) {
+        ack.thenRun(() -> acks.record(System.nanoTime() - sent));
+      }
     }
   }
 
@@ -208,6 +215,14 @@ final class LatencyBench {
         percentile(sorted, 99),
         percentile(sorted, 99.9),
         sorted[sorted.length - 1] / 1e6);
+  }
+
+  static String loadAverage() {
+    try {
+      return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).trim();
+    } catch (java.io.IOException e) {
+      return "unknown";
+    }
   }
 
   private static double percentile(long[] sorted, double p) {

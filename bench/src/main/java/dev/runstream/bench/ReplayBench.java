@@ -20,9 +20,17 @@ import dev.runstream.schemas.StepStart;
 import dev.runstream.schemas.StepType;
 import dev.runstream.schemas.TextDelta;
 import dev.runstream.schemas.Usage;
+import dev.runstream.topology.TopologyApp;
+import dev.runstream.topology.TopologyConfig;
 import java.math.BigDecimal;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -55,9 +63,12 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * {@code --filler} events of other workflows on a one-partition topic.
  *
  * <ul>
- *   <li><b>indexed</b>: {@code RunstreamClient.replay()} with the replay index served over HTTP in
- *       the topology's {@code GET /workflows/{id}} format (partition and offset of the first event,
- *       taken from the producer's acknowledgement): {@code assign()}, {@code seek()}, read;
+ *   <li><b>indexed</b>: {@code RunstreamClient.replay()} with the replay index (partition and
+ *       offset of the first event) from the view: by default the real topology ({@link
+ *       TopologyApp}, run in-process on this topic), which materializes every event first; with
+ *       {@code --view stub}, an HTTP server answering in the topology's {@code GET /workflows/{id}}
+ *       format with the offset from the producer's acknowledgement. Then {@code assign()}, {@code
+ *       seek()}, read;
  *   <li><b>time search</b>: the same replay with the view unavailable and a start-time hint, the
  *       workflow published 2 s after the filler, first search window 1 s;
  *   <li><b>full scan, headers</b>: a plain consumer from the beginning of the partition to the
@@ -70,6 +81,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 final class ReplayBench {
   private static final String TOPIC = "bench-replay";
+  private static final TopologyConfig.Topics TOPICS =
+      new TopologyConfig.Topics(TOPIC, TOPIC + "-runs", TOPIC + "-usage", TOPIC + "-dlq");
   private static final int REPEATS = 5;
 
   static {
@@ -91,11 +104,52 @@ final class ReplayBench {
         "%n== Replay: one %,d-event workflow behind %,d other events on its partition ==%n",
         workflowEvents,
         filler);
+    boolean realView = !"stub".equals(options.getOrDefault("view", "topology"));
     try (Admin admin =
         Admin.create(
             Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()))) {
-      admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 1))).all().get();
+      admin
+          .createTopics(
+              List.of(
+                  new NewTopic(TOPICS.events(), 1, (short) 1),
+                  new NewTopic(TOPICS.runs(), 1, (short) 1)
+                      .configs(Map.of("cleanup.policy", "compact")),
+                  new NewTopic(TOPICS.usage(), 1, (short) 1),
+                  new NewTopic(TOPICS.deadLetter(), 1, (short) 1)))
+          .all()
+          .get();
     }
+    TopologyApp topology = realView ? startTopology(cluster) : null;
+    try {
+      run(cluster, filler, workflowEvents, topology);
+    } finally {
+      if (topology != null) {
+        topology.close();
+      }
+    }
+  }
+
+  private static TopologyApp startTopology(LocalCluster cluster) throws Exception {
+    Path state = Files.createTempDirectory("bench-replay-topology");
+    TopologyApp app =
+        TopologyApp.start(
+            TopologyConfig.newBuilder()
+                .isolated()
+                .bootstrapServers(cluster.bootstrapServers())
+                .schemaRegistryUrl(cluster.schemaRegistryUrl())
+                .applicationId("bench-replay-" + UUID.randomUUID())
+                .topics(TOPICS)
+                .stateDir(state)
+                .httpPort(0)
+                .build());
+    if (!app.awaitRunning(Duration.ofMinutes(2))) {
+      throw new IllegalStateException("the topology did not start");
+    }
+    return app;
+  }
+
+  private static void run(
+      LocalCluster cluster, int filler, int workflowEvents, TopologyApp topology) throws Exception {
     AvroSerdeConfig serde =
         new AvroSerdeConfig(
             Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, cluster.schemaRegistryUrl()));
@@ -148,9 +202,23 @@ final class ReplayBench {
         first.offset(),
         first.partition());
 
-    HttpServer view = viewServer(target, workflowEvents, first);
+    HttpServer stub = topology == null ? viewServer(target, workflowEvents, first) : null;
     try {
-      String viewUrl = "http://127.0.0.1:" + view.getAddress().getPort();
+      String viewUrl;
+      if (topology == null) {
+        viewUrl = "http://127.0.0.1:" + stub.getAddress().getPort();
+        System.out.println("Replay index from an HTTP stub of the view (--view stub)");
+      } else {
+        viewUrl = topology.httpAddress().toString();
+        long wait = System.nanoTime();
+        awaitFinished(topology.httpAddress(), target);
+        System.out.printf(
+            Locale.ROOT,
+            "Replay index from the real topology, which materialized all %,d events (%.1f s after"
+                + " the last publish)%n",
+            filler + workflowEvents,
+            (System.nanoTime() - wait) / 1e9);
+      }
       ClientConfig indexedConfig = clientConfig(cluster).queryUrl(viewUrl).build();
       ClientConfig searchConfig =
           clientConfig(cluster)
@@ -215,8 +283,27 @@ final class ReplayBench {
           results.get(2).medianMs() / indexed.medianMs(),
           results.get(3).medianMs() / indexed.medianMs());
     } finally {
-      view.stop(0);
+      if (stub != null) {
+        stub.stop(0);
+      }
     }
+  }
+
+  /** Waits until the view says the workflow finished. */
+  private static void awaitFinished(URI view, String workflowId) throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    long deadline = System.nanoTime() + Duration.ofMinutes(15).toNanos();
+    while (System.nanoTime() < deadline) {
+      HttpResponse<String> r =
+          http.send(
+              HttpRequest.newBuilder(view.resolve("/workflows/" + workflowId)).GET().build(),
+              HttpResponse.BodyHandlers.ofString());
+      if (r.statusCode() == 200 && r.body().contains("\"FINISHED\"")) {
+        return;
+      }
+      Thread.sleep(250);
+    }
+    throw new IllegalStateException("the topology did not materialize " + workflowId);
   }
 
   record Measure(String name, double coldMs, double medianMs, long recordsRead) {}
