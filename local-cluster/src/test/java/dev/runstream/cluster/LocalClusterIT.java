@@ -106,10 +106,22 @@ class LocalClusterIT {
       producer.commitTransaction();
     }
 
-    assertThat(readAll(TopicSpec.WORKFLOW_RUNS, "read_committed"))
+    // commitTransaction() returns once the coordinator has logged the commit; the markers reach the
+    // partitions a moment later, and until then the last stable offset hides the records.
+    assertThat(readCommittedUntilKey(TopicSpec.WORKFLOW_RUNS, key))
         .anySatisfy(r -> assertThat(r.key()).isEqualTo(key));
-    assertThat(readAll(TopicSpec.USAGE_AGGREGATES, "read_committed"))
+    assertThat(readCommittedUntilKey(TopicSpec.USAGE_AGGREGATES, key))
         .anySatisfy(r -> assertThat(r.key()).isEqualTo(key));
+  }
+
+  private static List<ConsumerRecord<String, String>> readCommittedUntilKey(
+      String topic, String key) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    List<ConsumerRecord<String, String>> records = readAll(topic, "read_committed");
+    while (records.stream().noneMatch(r -> key.equals(r.key())) && System.nanoTime() < deadline) {
+      records = readAll(topic, "read_committed");
+    }
+    return records;
   }
 
   @Test
