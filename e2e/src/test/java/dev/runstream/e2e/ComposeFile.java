@@ -9,17 +9,21 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The parts of a Docker Compose file that the static checks and the container tests read, parsed
  * with Jackson YAML. Override files ({@code -f a.yml -f b.yml}) are merged the way Compose merges
- * them for the keys used here: maps are merged key by key, {@code !override} replaces the value,
- * everything else is replaced.
+ * them for the keys used here: a service's maps (environment, healthcheck, depends_on) are merged
+ * key by key unless tagged {@code !override}, which replaces them; other values are replaced.
  */
 public final class ComposeFile {
   /** The compose file at the repository root. */
@@ -32,10 +36,14 @@ public final class ComposeFile {
 
   private final Path path;
   private final ObjectNode root;
+  private final String name;
+  private final Set<String> overridden;
 
-  private ComposeFile(Path path, ObjectNode root) {
+  private ComposeFile(Path path, ObjectNode root, String name, Set<String> overridden) {
     this.path = path;
     this.root = root;
+    this.name = name;
+    this.overridden = overridden;
   }
 
   /**
@@ -46,14 +54,41 @@ public final class ComposeFile {
    */
   public static ComposeFile load(Path file) {
     try {
-      JsonNode tree = YAML.readTree(Files.readString(file));
+      String text = Files.readString(file);
+      JsonNode tree = YAML.readTree(text);
       if (!(tree instanceof ObjectNode object)) {
         throw new IllegalArgumentException(file + " is not a YAML mapping");
       }
-      return new ComposeFile(file, object);
+      return new ComposeFile(
+          file, object, file.getFileName().toString(), overriddenServiceKeys(text));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + file, e);
     }
+  }
+
+  private static final Pattern SERVICE_LINE = Pattern.compile("^  ([A-Za-z0-9._-]+):\\s*$");
+  private static final Pattern OVERRIDE_LINE =
+      Pattern.compile("^    ([A-Za-z0-9_]+):\\s*!override\\b.*$");
+
+  /**
+   * The {@code service/key} pairs tagged {@code !override}, a Compose tag that Jackson reads past.
+   * The compose files of this repository indent services by two spaces and their keys by four.
+   */
+  private static Set<String> overriddenServiceKeys(String text) {
+    Set<String> out = new HashSet<>();
+    String service = null;
+    for (String line : text.split("\\n")) {
+      Matcher s = SERVICE_LINE.matcher(line);
+      if (s.matches()) {
+        service = s.group(1);
+        continue;
+      }
+      Matcher k = OVERRIDE_LINE.matcher(line);
+      if (service != null && k.matches()) {
+        out.add(service + "/" + k.group(1));
+      }
+    }
+    return out;
   }
 
   /**
@@ -73,30 +108,30 @@ public final class ComposeFile {
    */
   public ComposeFile withOverride(ComposeFile override) {
     ObjectNode merged = root.deepCopy();
-    merge(merged, override.root);
-    return new ComposeFile(override.path, merged);
-  }
-
-  private static void merge(ObjectNode target, JsonNode source) {
-    Iterator<Map.Entry<String, JsonNode>> fields = source.fields();
-    while (fields.hasNext()) {
-      Map.Entry<String, JsonNode> field = fields.next();
-      JsonNode existing = target.get(field.getKey());
-      if (existing instanceof ObjectNode existingObject
-          && field.getValue() instanceof ObjectNode
-          && !OVERRIDDEN.contains(field.getKey())) {
-        merge(existingObject, field.getValue());
-      } else {
-        target.set(field.getKey(), field.getValue().deepCopy());
+    ObjectNode services = (ObjectNode) merged.path("services");
+    Iterator<Map.Entry<String, JsonNode>> overrides = override.root.path("services").fields();
+    while (overrides.hasNext()) {
+      Map.Entry<String, JsonNode> service = overrides.next();
+      if (!(services.get(service.getKey()) instanceof ObjectNode target)) {
+        services.set(service.getKey(), service.getValue().deepCopy());
+        continue;
+      }
+      Iterator<Map.Entry<String, JsonNode>> keys = service.getValue().fields();
+      while (keys.hasNext()) {
+        Map.Entry<String, JsonNode> key = keys.next();
+        boolean replace = override.overridden.contains(service.getKey() + "/" + key.getKey());
+        if (!replace
+            && target.get(key.getKey()) instanceof ObjectNode current
+            && key.getValue().isObject()) {
+          key.getValue().fields().forEachRemaining(f -> current.set(f.getKey(), f.getValue()));
+        } else {
+          target.set(key.getKey(), key.getValue().deepCopy());
+        }
       }
     }
+    return new ComposeFile(
+        override.path, merged, name + " + " + override.path.getFileName(), Set.of());
   }
-
-  /**
-   * Keys whose whole value an override file replaces in this repository's override files (they
-   * carry Compose's {@code !override} tag there, which Jackson reads past).
-   */
-  private static final List<String> OVERRIDDEN = List.of("environment");
 
   /**
    * The file this model was read from (the last override, when merged).
@@ -133,6 +168,12 @@ public final class ComposeFile {
       throw new IllegalArgumentException("no service " + name + " in " + path);
     }
     return service;
+  }
+
+  /** The file name, or the file names joined by {@code +} for a merged model. */
+  @Override
+  public String toString() {
+    return name;
   }
 
   /** One service of the file. */
