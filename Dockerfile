@@ -28,8 +28,10 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin runstream
 COPY --from=build /out/lib/ /app/lib/
+COPY docker/logback.xml /app/conf/logback.xml
 USER runstream
 WORKDIR /app
 # Heap follows the container's memory limit; the main class comes from CMD or the compose command.
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError", "-cp", "/app/lib/*"]
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError", \
+            "-Dlogback.configurationFile=/app/conf/logback.xml", "-cp", "/app/lib/*"]
 CMD ["dev.runstream.topology.TopologyApp"]
