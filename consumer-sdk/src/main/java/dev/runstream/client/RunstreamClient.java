@@ -2,7 +2,11 @@ package dev.runstream.client;
 
 import dev.runstream.client.internal.ClientRuntime;
 import dev.runstream.client.internal.StreamSession;
+import java.util.Collections;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 
 /**
  * Reads the events of agent runs: replay a run from its first event, tail it live, resume it from a
@@ -237,6 +241,27 @@ public final class RunstreamClient implements AutoCloseable {
   /** A snapshot of the client's counters: streams, readers, records read and decoded. */
   public ClientStats stats() {
     return runtime.clientStats();
+  }
+
+  /**
+   * The Kafka client metrics of the client's consumers right now — the shared live readers, the
+   * catch-up readers and the pooled idle ones — merged into one map. Each consumer's metrics carry
+   * its {@code client-id} tag ({@link ClientConfig#CLIENT_ID_CONFIG} plus its role), so names do
+   * not collide. Consumers come and go (a live reader per partition with subscribers, catch-up
+   * readers per replay), so call it again to see the current set; the {@link Metric} objects read
+   * their current value on {@link Metric#metricValue()}. Thread-safe; meant for monitoring bridges
+   * such as Micrometer gauges or a Prometheus exporter.
+   *
+   * <pre>{@code
+   * client.metrics().forEach((name, metric) ->
+   *     System.out.println(name.group() + "." + name.name() + name.tags() + " = " + metric.metricValue()));
+   * }</pre>
+   *
+   * @return an unmodifiable snapshot of the current consumers' metrics; empty before the first
+   *     stream and after {@link #close()}
+   */
+  public Map<MetricName, ? extends Metric> metrics() {
+    return Collections.unmodifiableMap(runtime.metrics());
   }
 
   /**

@@ -70,4 +70,22 @@ class RunstreamClientTest {
     assertThatThrownBy(() -> client.replay("wf")).isInstanceOf(ClientClosedException.class);
     client.close();
   }
+
+  @Test
+  void shouldExposeTheConsumersKafkaMetricsWhenAStreamHasOpenedConsumers() {
+    try (RunstreamClient client = clientWithoutBroker()) {
+      assertThat(client.metrics()).isEmpty();
+      WorkflowStream stream = client.replay("wf");
+      assertThatThrownBy(() -> stream.iterator().hasNext())
+          .isInstanceOf(BrokerUnavailableException.class);
+      assertThat(client.metrics().keySet())
+          .anySatisfy(
+              name -> {
+                assertThat(name.group()).isEqualTo("consumer-metrics");
+                assertThat(name.tags().get("client-id")).startsWith("runstream-client-");
+              });
+      client.close();
+      assertThat(client.metrics()).isEmpty();
+    }
+  }
 }

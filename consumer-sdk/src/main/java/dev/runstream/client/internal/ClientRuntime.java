@@ -39,6 +39,8 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -78,6 +80,8 @@ public final class ClientRuntime implements AutoCloseable {
   private final Map<Integer, LiveReader> liveReaders = new ConcurrentHashMap<>();
   private final Set<StreamSession> sessions = ConcurrentHashMap.newKeySet();
   private final ArrayDeque<Consumer<byte[], byte[]>> idleConsumers = new ArrayDeque<>();
+  // Every consumer not yet closed by the runtime, for metrics().
+  private final Set<Consumer<byte[], byte[]>> openConsumers = ConcurrentHashMap.newKeySet();
   private final AtomicInteger consumerIds = new AtomicInteger();
   private final Stats stats = new Stats();
   private volatile Integer partitionCount;
@@ -570,7 +574,8 @@ public final class ClientRuntime implements AutoCloseable {
     closeQuietly(consumer);
   }
 
-  private static void closeQuietly(Consumer<byte[], byte[]> consumer) {
+  private void closeQuietly(Consumer<byte[], byte[]> consumer) {
+    openConsumers.remove(consumer);
     try {
       consumer.close(CloseOptions.timeout(Duration.ZERO));
     } catch (RuntimeException e) {
@@ -590,7 +595,26 @@ public final class ClientRuntime implements AutoCloseable {
     props.putIfAbsent(ConsumerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1_000);
     props.putIfAbsent(
         ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, role.startsWith("live") ? "latest" : "none");
-    return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    Consumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    openConsumers.add(consumer);
+    return consumer;
+  }
+
+  /**
+   * The Kafka metrics of every consumer the client has open (live readers, catch-up readers, idle
+   * pooled ones), merged; each consumer's metrics carry its own {@code client-id} tag.
+   */
+  public Map<MetricName, Metric> metrics() {
+    Map<MetricName, Metric> all = new HashMap<>();
+    for (Consumer<byte[], byte[]> consumer : openConsumers) {
+      try {
+        consumer.metrics().forEach(all::putIfAbsent);
+      } catch (RuntimeException e) {
+        LOG.debug("metrics of a closing consumer", e);
+      }
+    }
+    return all;
   }
 
   // ------------------------------------------------------------------ lifecycle
@@ -625,8 +649,9 @@ public final class ClientRuntime implements AutoCloseable {
       reader.close();
     }
     liveReaders.clear();
+    openConsumers.clear();
     synchronized (idleConsumers) {
-      idleConsumers.forEach(ClientRuntime::closeQuietly);
+      idleConsumers.forEach(this::closeQuietly);
       idleConsumers.clear();
     }
     deliveryPool.shutdown();
