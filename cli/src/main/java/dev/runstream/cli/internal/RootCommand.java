@@ -84,6 +84,15 @@ public final class RootCommand implements Callable<Integer> {
   Duration connectTimeout;
 
   @Option(
+      names = "--start-timeout",
+      scope = ScopeType.INHERIT,
+      paramLabel = "DURATION",
+      converter = DurationConverter.class,
+      description =
+          "How long tail and replay wait for an unknown workflow's first event (default 10s).")
+  Duration startTimeout;
+
+  @Option(
       names = {"-v", "--verbose"},
       scope = ScopeType.INHERIT,
       description = "Print stack traces of failures and more logging.")
@@ -136,6 +145,9 @@ public final class RootCommand implements Callable<Integer> {
       }
       if (connectTimeout != null) {
         explicit.put(CliConfig.CONNECT_TIMEOUT_MS_CONFIG, (int) connectTimeout.toMillis());
+      }
+      if (startTimeout != null) {
+        explicit.put(CliConfig.START_TIMEOUT_MS_CONFIG, startTimeout.toMillis());
       }
       config = new CliConfig(explicit);
     }
