@@ -163,14 +163,9 @@ final class DemoCommand implements Callable<Integer> {
               cluster.schemaRegistryUrl(),
               queryUrl,
               freePorts ? 0 : config.gatewayPort());
-      String webUi = null;
-      if (gateway == null) {
-        err.println("  (no gateway in this build: no web UI)");
-      } else {
-        parts.push(new Part("the gateway", gateway));
-        webUi = gateway.address().toString();
-        err.println("  web UI " + webUi);
-      }
+      parts.push(new Part("the gateway", gateway));
+      String webUi = gateway.address().toString();
+      err.println("  web UI " + webUi);
 
       // 4. Publisher and client.
       AgentEventPublisher publisher =
@@ -255,9 +250,7 @@ final class DemoCommand implements Callable<Integer> {
               FIRST_TOKEN_LINE,
               (firstToken.get() - launchedAt) / 1000.0);
         }
-        if (webUi != null) {
-          out.println(WEB_UI_LINE + webUi);
-        }
+        out.println(WEB_UI_LINE + webUi);
         out.println(
             "Simulated agents keep running at a slow pace ("
                 + agents

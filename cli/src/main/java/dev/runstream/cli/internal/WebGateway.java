@@ -1,18 +1,17 @@
 package dev.runstream.cli.internal;
 
+import dev.runstream.gateway.Gateway;
+import dev.runstream.gateway.GatewayConfig;
 import java.net.URI;
 
 /**
- * The demo's gateway (HTTP/SSE API and web UI) as the demo sees it: started against the demo's
- * cluster and topology, asked for its address, closed at the end.
+ * The demo's gateway (HTTP/SSE API and web UI), started against the demo's cluster and topology.
  */
 final class WebGateway implements AutoCloseable {
-  private final AutoCloseable gateway;
-  private final URI address;
+  private final Gateway gateway;
 
-  private WebGateway(AutoCloseable gateway, URI address) {
+  private WebGateway(Gateway gateway) {
     this.gateway = gateway;
-    this.address = address;
   }
 
   /**
@@ -22,19 +21,27 @@ final class WebGateway implements AutoCloseable {
    * @param registryUrl the registry
    * @param queryUrl the topology's query service
    * @param port the HTTP port, 0 for a free one
-   * @return the running gateway, or {@code null} while the gateway module is not in the build
+   * @return the running gateway
+   * @throws dev.runstream.gateway.GatewayException if the port cannot be bound
    */
   static WebGateway start(String bootstrapServers, String registryUrl, String queryUrl, int port) {
-    return null; // TODO the gateway module is being written
+    return new WebGateway(
+        Gateway.start(
+            GatewayConfig.newBuilder()
+                .bootstrapServers(bootstrapServers)
+                .schemaRegistryUrl(registryUrl)
+                .queryUrl(queryUrl)
+                .httpPort(port)
+                .build()));
   }
 
   /** The address browsers use, {@code http://localhost:<port>}. */
   URI address() {
-    return address;
+    return URI.create("http://localhost:" + gateway.port());
   }
 
   @Override
-  public void close() throws Exception {
+  public void close() {
     gateway.close();
   }
 }
