@@ -1,0 +1,139 @@
+package dev.runstream.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code runstream demo} as a user runs it: a child JVM with free ports, until the first streamed
+ * token and the web UI's address, then SIGTERM (what Ctrl-C does) — which must stop agents,
+ * gateway, topology and the cluster's child JVMs cleanly, without a stack trace.
+ */
+class DemoIT {
+  private static final Duration STARTUP = Duration.ofMinutes(3);
+
+  @Test
+  void shouldStreamTheFirstTokenServeTheWebUiAndStopCleanlyWhenTerminated() throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    long launched = System.currentTimeMillis();
+    Process demo =
+        new ProcessBuilder(
+                java,
+                "-Drunstream.registry.home=" + System.getProperty("runstream.registry.home"),
+                "-Drunstream.launched.at.ms=" + launched,
+                "-cp",
+                System.getProperty("java.class.path"),
+                RunstreamCli.class.getName(),
+                "demo",
+                "--free-ports",
+                "--tokens-per-second",
+                "200",
+                "--agents",
+                "1")
+            .start();
+    List<String> out = new CopyOnWriteArrayList<>();
+    List<String> err = new CopyOnWriteArrayList<>();
+    Thread outReader = pump(demo, true, out);
+    Thread errReader = pump(demo, false, err);
+    List<ProcessHandle> children = new ArrayList<>();
+    try {
+      String firstToken = await(out, l -> l.startsWith("⏱  First token streamed"), demo, err);
+      String webUi = await(out, l -> l.startsWith("Web UI: "), demo, err).substring(8).trim();
+      System.out.println("demo: " + firstToken + " (in-JVM child, warm build)");
+
+      assertThat(out).contains("🚀 Agent started").anyMatch(l -> l.startsWith("✅ Agent finished"));
+      assertThat(out).anyMatch(l -> l.startsWith("🔧 Calling tool: "));
+      assertThat(out).anyMatch(l -> l.startsWith("  🚀 Sub-agent started: "));
+      HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+      HttpResponse<String> page =
+          http.send(
+              HttpRequest.newBuilder(URI.create(webUi + "/")).build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(page.statusCode()).isEqualTo(200);
+      HttpResponse<String> runs =
+          http.send(
+              HttpRequest.newBuilder(URI.create(webUi + "/v1/workflows")).build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(runs.statusCode()).isEqualTo(200);
+      assertThat(runs.body()).contains("workflow_id");
+
+      children.addAll(demo.descendants().toList());
+      assertThat(children).as("broker and registry JVMs").hasSizeGreaterThanOrEqualTo(2);
+    } finally {
+      demo.destroy(); // SIGTERM, as Ctrl-C
+      boolean exited = demo.waitFor(90, TimeUnit.SECONDS);
+      if (!exited) {
+        demo.destroyForcibly();
+      }
+      outReader.join(5_000);
+      errReader.join(5_000);
+      assertThat(exited).as("the demo stopped within 90 s; stderr: " + err).isTrue();
+    }
+    assertThat(demo.exitValue()).as(String.join("\n", err)).isZero();
+    assertThat(err).contains("Stopped.");
+    assertThat(err)
+        .noneMatch(l -> l.startsWith("\tat ") || l.contains("Exception"))
+        .anyMatch(l -> l.contains("stopped the gateway"))
+        .anyMatch(l -> l.contains("stopped the local cluster"));
+    for (ProcessHandle child : children) {
+      child.onExit().get(30, TimeUnit.SECONDS);
+      assertThat(child.isAlive()).isFalse();
+    }
+  }
+
+  private static Thread pump(Process process, boolean stdout, List<String> lines) {
+    Thread t =
+        new Thread(
+            () -> {
+              try (BufferedReader reader =
+                  new BufferedReader(
+                      new InputStreamReader(
+                          stdout ? process.getInputStream() : process.getErrorStream(),
+                          StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = reader.readLine()) != null) {
+                  lines.add(line);
+                }
+              } catch (java.io.IOException e) {
+                // the process ended
+              }
+            },
+            "demo-" + (stdout ? "out" : "err"));
+    t.setDaemon(true);
+    t.start();
+    return t;
+  }
+
+  private static String await(
+      List<String> lines, Predicate<String> match, Process process, List<String> err)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + STARTUP.toNanos();
+    while (System.nanoTime() < deadline) {
+      for (String line : lines) {
+        if (match.test(line)) {
+          return line;
+        }
+      }
+      if (!process.isAlive()) {
+        throw new AssertionError(
+            "the demo exited with " + process.exitValue() + ": " + String.join("\n", err));
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("no matching line within " + STARTUP + "; stdout: " + lines);
+  }
+}
