@@ -76,10 +76,27 @@ final class LatencyBench {
     int seconds = ConsumerBench.intOption(options, "seconds", 30);
     int workflows = ConsumerBench.intOption(options, "workflows", 100);
     int perWorkflow = ConsumerBench.intOption(options, "subscribers-per-workflow", 1);
-    run(cluster, rate, seconds, workflows, perWorkflow);
+    run(cluster, rate, seconds, 5, workflows, perWorkflow);
   }
 
-  static void run(LocalCluster cluster, int rate, int seconds, int workflows, int perWorkflow)
+  /**
+   * The figures of one run.
+   *
+   * @param offered the paced rate asked for, events/s
+   * @param achieved the rate reached while measuring
+   * @param sdk publish to RunstreamClient subscriber, nanoseconds, sorted
+   * @param raw publish to a plain KafkaConsumer (the baseline), nanoseconds, sorted
+   * @param acks publish to broker acknowledgement, nanoseconds, sorted
+   */
+  record Outcome(int offered, double achieved, long[] sdk, long[] raw, long[] acks) {}
+
+  static Outcome run(
+      LocalCluster cluster,
+      int rate,
+      int seconds,
+      int warmupSeconds,
+      int workflows,
+      int perWorkflow)
       throws Exception {
     System.out.printf(
         Locale.ROOT,
@@ -134,7 +151,7 @@ final class LatencyBench {
       baseline.start();
       baseline.ready.get(30, TimeUnit.SECONDS);
 
-      pace(steps, rate, 5, WARMUP, null);
+      pace(steps, rate, warmupSeconds, WARMUP, null);
       long start = System.nanoTime();
       pace(steps, rate, seconds, MEASURE, acks);
       double elapsed = (System.nanoTime() - start) / 1e9;
@@ -167,10 +184,11 @@ final class LatencyBench {
           stats.liveRecordsRead(),
           stats.recordsDecoded(),
           stats.overflows());
+      return new Outcome(rate, measured / elapsed, sdk.sorted(), raw.sorted(), acks.sorted());
     }
   }
 
-  private static void observe(AgentEvent e, Recorder recorder) {
+  static void observe(AgentEvent e, Recorder recorder) {
     if (e.getPayload() instanceof TextDelta delta) {
       String content = delta.getContent();
       if (content.startsWith(MEASURE)) {
@@ -181,6 +199,30 @@ final class LatencyBench {
 
   /** Publishes deltas round-robin over the runs at {@code rate} per second. */
   private static void pace(List<RunStep> steps, int rate, int seconds, String tag, Recorder acks) {
+    pace(
+        (i, content) -> {
+          long sent = System.nanoTime();
+          CompletableFuture<?> ack = steps.get(i % steps.size()).textDelta(content);
+          if (acks != null) {
+            ack.thenRun(() -> acks.record(System.nanoTime() - sent));
+          }
+        },
+        rate,
+        seconds,
+        tag);
+  }
+
+  /** Sends one text delta with the given content on run {@code i} (modulo the runs). */
+  interface DeltaSender {
+    void send(int i, String content) throws Exception;
+  }
+
+  /** Paces {@code rate * seconds} deltas tagged with their send time; the warm-up tag if so. */
+  static void pace(DeltaSender sender, int rate, int seconds, boolean measure) throws Exception {
+    pace(sender, rate, seconds, measure ? MEASURE : WARMUP);
+  }
+
+  private static void pace(DeltaSender sender, int rate, int seconds, String tag) {
     long total = (long) rate * seconds;
     long interval = 1_000_000_000L / rate;
     long start = System.nanoTime();
@@ -193,10 +235,12 @@ final class LatencyBench {
       while (System.nanoTime() < due) {
         Thread.onSpinWait();
       }
-      long sent = System.nanoTime();
-      CompletableFuture<?> ack = steps.get((int) (i % steps.size())).textDelta(tag + sent);
-      if (acks != null) {
-        ack.thenRun(() -> acks.record(System.nanoTime() - sent));
+      try {
+        sender.send((int) (i % Integer.MAX_VALUE), tag + System.nanoTime());
+      } catch (RuntimeException e) {
+        throw e;
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
       }
     }
   }

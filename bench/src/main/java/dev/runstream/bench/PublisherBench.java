@@ -1,5 +1,6 @@
 package dev.runstream.bench;
 
+import dev.runstream.bench.internal.CpuMeter;
 import dev.runstream.cluster.LocalCluster;
 import dev.runstream.cluster.LocalClusterConfig;
 import dev.runstream.producer.AgentEventPublisher;
@@ -54,7 +55,15 @@ public final class PublisherBench {
 
   private PublisherBench() {}
 
-  record Result(long events, long bytes, Duration elapsed) {
+  /**
+   * One side's figures.
+   *
+   * @param events events sent
+   * @param bytes their serialized size
+   * @param elapsed until all were acknowledged
+   * @param cpuSeconds CPU time of this JVM and its child processes meanwhile
+   */
+  record Result(long events, long bytes, Duration elapsed, double cpuSeconds) {
     double perSecond() {
       return events / (elapsed.toNanos() / 1e9);
     }
@@ -98,19 +107,6 @@ public final class PublisherBench {
         builder.batchSize(Integer.parseInt(options.get("batch-size")));
       }
       PublisherConfig config = builder.build();
-      int partitions;
-      try (Admin admin = admin(cluster)) {
-        partitions =
-            admin
-                .describeTopics(List.of(config.topic()))
-                .allTopicNames()
-                .get()
-                .get(config.topic())
-                .partitions()
-                .size();
-        admin.createTopics(List.of(new NewTopic(RAW_TOPIC, partitions, (short) 1))).all().get();
-      }
-
       DemoAgent agent =
           new DemoAgent(DemoAgent.Options.newBuilder().seed(2024).tokensPerSecond(0).build());
       List<RunPlan> plans = new ArrayList<>();
@@ -122,78 +118,122 @@ public final class PublisherBench {
       }
       System.out.printf(
           Locale.ROOT,
-          "Workload: %d runs (%d sub-agent runs, %d failing) = %d events per round; %d threads;"
-              + " %d partitions%n",
+          "Workload: %d runs (%d sub-agent runs, %d failing) = %d events per round; %d threads%n",
           plans.size(),
           plans.stream().mapToLong(RunPlan::childRuns).sum(),
           plans.stream().filter(RunPlan::fails).count(),
           planned,
-          threads,
-          partitions);
+          threads);
       System.out.println("Producer: " + describe(config));
 
-      List<Result> publisherResults = new ArrayList<>();
-      List<Result> rawResults = new ArrayList<>();
-      try (AgentEventPublisher publisher = AgentEventPublisher.create(config);
-          KafkaProducer<byte[], byte[]> raw =
-              new KafkaProducer<>(config.kafkaProducerProperties())) {
-        for (int round = 1 - warmups; round <= rounds; round++) {
-          Map<TopicPartition, Long> before = endOffsets(cluster, config.topic(), partitions);
-          settle();
-          long start = System.nanoTime();
-          DemoAgent.LoadReport report = agent.playAll(publisher, plans, threads);
-          Duration publisherTime = Duration.ofNanos(System.nanoTime() - start);
-          if (report.brokenRuns() > 0) {
-            throw new IllegalStateException(report.brokenRuns() + " runs broke");
-          }
-          Map<TopicPartition, Long> after = endOffsets(cluster, config.topic(), partitions);
-          List<ProducerRecord<byte[], byte[]>> records = readBack(cluster, before, after);
-          if (records.size() != report.events()) {
-            throw new IllegalStateException(
-                "read back " + records.size() + " records, published " + report.events());
-          }
-          long bytes = records.stream().mapToLong(PublisherBench::size).sum();
-          Result published = new Result(records.size(), bytes, publisherTime);
-          settle();
-          Result rawResult = sendRaw(raw, records, threads);
-          String label = round <= 0 ? "warm-up" : "round " + round;
-          System.out.printf(
-              Locale.ROOT,
-              "%-8s publisher %,9.0f events/s (%5.1f MB/s) | raw %,9.0f events/s (%5.1f MB/s)"
-                  + " | ratio %.3f | %d events, avg %d B%n",
-              label,
-              published.perSecond(),
-              published.megabytesPerSecond(),
-              rawResult.perSecond(),
-              rawResult.megabytesPerSecond(),
-              published.perSecond() / rawResult.perSecond(),
-              records.size(),
-              bytes / records.size());
-          if (round > 0) {
-            publisherResults.add(published);
-            rawResults.add(rawResult);
-          }
-        }
-      }
-      List<Double> ratios = new ArrayList<>();
-      for (int i = 0; i < publisherResults.size(); i++) {
-        ratios.add(publisherResults.get(i).perSecond() / rawResults.get(i).perSecond());
-      }
-      ratios.sort(Double::compare);
-      double median = ratios.get(ratios.size() / 2);
-      Result publisherTotal = total(publisherResults);
-      Result rawTotal = total(rawResults);
-      double ratio = publisherTotal.perSecond() / rawTotal.perSecond();
+      Comparison comparison =
+          compare(cluster, config, agent, plans, threads, warmups, rounds, null);
+      double ratio = comparison.publisher().perSecond() / comparison.raw().perSecond();
       System.out.printf(
           Locale.ROOT,
           "RESULT publisher %.0f events/s, raw KafkaProducer %.0f events/s, ratio %.3f (median"
               + " of rounds %.3f; goal >= 0.8: %s)%n",
-          publisherTotal.perSecond(),
-          rawTotal.perSecond(),
+          comparison.publisher().perSecond(),
+          comparison.raw().perSecond(),
           ratio,
-          median,
+          comparison.medianRatio(),
           ratio >= 0.8 ? "met" : "NOT met");
     }
+  }
+
+  /** Called after each round with the round's records, as the raw producer sent them. */
+  interface RoundHook {
+    void afterRound(int round, List<ProducerRecord<byte[], byte[]>> records) throws Exception;
+  }
+
+  /**
+   * The totals of the measured rounds.
+   *
+   * @param publisher the publisher's
+   * @param raw the raw producer's
+   * @param medianRatio the median of the per-round ratios
+   */
+  record Comparison(Result publisher, Result raw, double medianRatio) {}
+
+  /** Creates the raw topic (as many partitions as the publisher's topic) and runs the rounds. */
+  static Comparison compare(
+      LocalCluster cluster,
+      PublisherConfig config,
+      DemoAgent agent,
+      List<RunPlan> plans,
+      int threads,
+      int warmups,
+      int rounds,
+      RoundHook hook)
+      throws Exception {
+    int partitions;
+    try (Admin admin = admin(cluster)) {
+      partitions =
+          admin
+              .describeTopics(List.of(config.topic()))
+              .allTopicNames()
+              .get()
+              .get(config.topic())
+              .partitions()
+              .size();
+      if (!admin.listTopics().names().get().contains(RAW_TOPIC)) {
+        admin.createTopics(List.of(new NewTopic(RAW_TOPIC, partitions, (short) 1))).all().get();
+      }
+    }
+    List<Result> publisherResults = new ArrayList<>();
+    List<Result> rawResults = new ArrayList<>();
+    try (AgentEventPublisher publisher = AgentEventPublisher.create(config);
+        KafkaProducer<byte[], byte[]> raw = new KafkaProducer<>(config.kafkaProducerProperties())) {
+      for (int round = 1 - warmups; round <= rounds; round++) {
+        Map<TopicPartition, Long> before = endOffsets(cluster, config.topic(), partitions);
+        settle();
+        long start = System.nanoTime();
+        double cpuStart = CpuMeter.processTreeSeconds();
+        DemoAgent.LoadReport report = agent.playAll(publisher, plans, threads);
+        Duration publisherTime = Duration.ofNanos(System.nanoTime() - start);
+        double publisherCpu = CpuMeter.processTreeSeconds() - cpuStart;
+        if (report.brokenRuns() > 0) {
+          throw new IllegalStateException(report.brokenRuns() + " runs broke");
+        }
+        Map<TopicPartition, Long> after = endOffsets(cluster, config.topic(), partitions);
+        List<ProducerRecord<byte[], byte[]>> records = readBack(cluster, before, after);
+        if (records.size() != report.events()) {
+          throw new IllegalStateException(
+              "read back " + records.size() + " records, published " + report.events());
+        }
+        long bytes = records.stream().mapToLong(PublisherBench::size).sum();
+        Result published = new Result(records.size(), bytes, publisherTime, publisherCpu);
+        settle();
+        Result rawResult = sendRaw(raw, records, threads);
+        String label = round <= 0 ? "warm-up" : "round " + round;
+        System.out.printf(
+            Locale.ROOT,
+            "%-8s publisher %,9.0f events/s (%5.1f MB/s) | raw %,9.0f events/s (%5.1f MB/s)"
+                + " | ratio %.3f | %d events, avg %d B%n",
+            label,
+            published.perSecond(),
+            published.megabytesPerSecond(),
+            rawResult.perSecond(),
+            rawResult.megabytesPerSecond(),
+            published.perSecond() / rawResult.perSecond(),
+            records.size(),
+            bytes / records.size());
+        if (round > 0) {
+          publisherResults.add(published);
+          rawResults.add(rawResult);
+        }
+        if (hook != null) {
+          hook.afterRound(round, records);
+        }
+      }
+    }
+    List<Double> ratios = new ArrayList<>();
+    for (int i = 0; i < publisherResults.size(); i++) {
+      ratios.add(publisherResults.get(i).perSecond() / rawResults.get(i).perSecond());
+    }
+    ratios.sort(Double::compare);
+    return new Comparison(
+        total(publisherResults), total(rawResults), ratios.get(ratios.size() / 2));
   }
 
   /** Starts a timed phase on a collected heap, so neither phase pays for the other's garbage. */
@@ -219,14 +259,15 @@ public final class PublisherBench {
             .toList());
   }
 
-  private static Result total(List<Result> results) {
+  static Result total(List<Result> results) {
     return new Result(
         results.stream().mapToLong(Result::events).sum(),
         results.stream().mapToLong(Result::bytes).sum(),
-        results.stream().map(Result::elapsed).reduce(Duration.ZERO, Duration::plus));
+        results.stream().map(Result::elapsed).reduce(Duration.ZERO, Duration::plus),
+        results.stream().mapToDouble(Result::cpuSeconds).sum());
   }
 
-  private static long size(ProducerRecord<byte[], byte[]> record) {
+  static long size(ProducerRecord<byte[], byte[]> record) {
     long size = record.key().length + record.value().length;
     for (var header : record.headers()) {
       size += header.key().length() + header.value().length;
@@ -251,6 +292,7 @@ public final class PublisherBench {
         parts.get(i % threads).add(records.get(i));
       }
       long start = System.nanoTime();
+      double cpuStart = CpuMeter.processTreeSeconds();
       List<Future<?>> futures = new ArrayList<>();
       for (List<ProducerRecord<byte[], byte[]>> part : parts) {
         futures.add(
@@ -267,7 +309,10 @@ public final class PublisherBench {
       producer.flush();
       Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
       return new Result(
-          records.size(), records.stream().mapToLong(PublisherBench::size).sum(), elapsed);
+          records.size(),
+          records.stream().mapToLong(PublisherBench::size).sum(),
+          elapsed,
+          CpuMeter.processTreeSeconds() - cpuStart);
     } finally {
       pool.shutdownNow();
     }

@@ -80,7 +80,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * Each is run once cold, then {@value #REPEATS} times; the median is reported.
  */
 final class ReplayBench {
-  private static final String TOPIC = "bench-replay";
+  static final String TOPIC = "bench-replay";
   private static final TopologyConfig.Topics TOPICS =
       new TopologyConfig.Topics(TOPIC, TOPIC + "-runs", TOPIC + "-usage", TOPIC + "-dlq");
   private static final int REPEATS = 5;
@@ -96,7 +96,7 @@ final class ReplayBench {
 
   private ReplayBench() {}
 
-  static void run(LocalCluster cluster, Map<String, String> options) throws Exception {
+  static List<Measure> run(LocalCluster cluster, Map<String, String> options) throws Exception {
     int filler = ConsumerBench.intOption(options, "filler", 1_000_000);
     int workflowEvents = ConsumerBench.intOption(options, "workflow-events", 1_000);
     System.out.printf(
@@ -121,7 +121,7 @@ final class ReplayBench {
     }
     TopologyApp topology = realView ? startTopology(cluster) : null;
     try {
-      run(cluster, filler, workflowEvents, topology);
+      return run(cluster, filler, workflowEvents, topology);
     } finally {
       if (topology != null) {
         topology.close();
@@ -148,7 +148,7 @@ final class ReplayBench {
     return app;
   }
 
-  private static void run(
+  private static List<Measure> run(
       LocalCluster cluster, int filler, int workflowEvents, TopologyApp topology) throws Exception {
     AvroSerdeConfig serde =
         new AvroSerdeConfig(
@@ -202,7 +202,10 @@ final class ReplayBench {
         first.offset(),
         first.partition());
 
-    HttpServer stub = topology == null ? viewServer(target, workflowEvents, first) : null;
+    HttpServer stub =
+        topology == null
+            ? viewServer(target, workflowEvents, first.partition(), first.offset())
+            : null;
     try {
       String viewUrl;
       if (topology == null) {
@@ -282,6 +285,7 @@ final class ReplayBench {
               + " than decoding every record (medians).%n",
           results.get(2).medianMs() / indexed.medianMs(),
           results.get(3).medianMs() / indexed.medianMs());
+      return results;
     } finally {
       if (stub != null) {
         stub.stop(0);
@@ -314,10 +318,16 @@ final class ReplayBench {
 
   private static Measure measure(String name, int expected, Task task, LongSupplier records)
       throws Exception {
-    double[] ms = new double[REPEATS + 1];
+    return measure(name, expected, task, records, REPEATS);
+  }
+
+  /** Runs {@code task} once cold and {@code repeats} times warm; the median of the warm runs. */
+  static Measure measure(String name, int expected, Task task, LongSupplier records, int repeats)
+      throws Exception {
+    double[] ms = new double[repeats + 1];
     long readBefore = records.getAsLong();
     long readOnce = 0;
-    for (int i = 0; i <= REPEATS; i++) {
+    for (int i = 0; i <= repeats; i++) {
       long start = System.nanoTime();
       int got = task.run();
       ms[i] = (System.nanoTime() - start) / 1e6;
@@ -333,7 +343,7 @@ final class ReplayBench {
     return new Measure(name, ms[0], warm[warm.length / 2], readOnce);
   }
 
-  private static int replay(
+  static int replay(
       RunstreamClient client, String workflowId, StreamOptions options, int expected) {
     int count = 0;
     try (WorkflowStream stream = client.replay(workflowId, options)) {
@@ -345,8 +355,7 @@ final class ReplayBench {
   }
 
   /** A naive reader: the partition from its beginning up to the workflow's terminal event. */
-  private static int fullScan(
-      LocalCluster cluster, String workflowId, boolean decodeAll, long[] scanned) {
+  static int fullScan(LocalCluster cluster, String workflowId, boolean decodeAll, long[] scanned) {
     AvroSerdeConfig serde =
         new AvroSerdeConfig(
             Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, cluster.schemaRegistryUrl()));
@@ -393,7 +402,7 @@ final class ReplayBench {
     }
   }
 
-  private static ClientConfig.Builder clientConfig(LocalCluster cluster) {
+  static ClientConfig.Builder clientConfig(LocalCluster cluster) {
     return ClientConfig.newBuilder()
         .bootstrapServers(cluster.bootstrapServers())
         .schemaRegistryUrl(cluster.schemaRegistryUrl())
@@ -463,7 +472,7 @@ final class ReplayBench {
   }
 
   /** Serves the replay index as the topology's query service does. */
-  private static HttpServer viewServer(String workflowId, int events, RecordMetadata first)
+  static HttpServer viewServer(String workflowId, int events, int partition, long offset)
       throws Exception {
     HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     String json =
@@ -480,8 +489,8 @@ final class ReplayBench {
             events - 1,
             events,
             400 + events,
-            first.partition(),
-            first.offset());
+            partition,
+            offset);
     byte[] body = json.getBytes(StandardCharsets.UTF_8);
     server.createContext(
         "/workflows/",

@@ -1,5 +1,6 @@
 package dev.runstream.bench;
 
+import dev.runstream.bench.internal.Percentiles;
 import dev.runstream.client.ClientConfig;
 import dev.runstream.client.ClientStats;
 import dev.runstream.client.RunstreamClient;
@@ -30,8 +31,28 @@ import java.util.concurrent.atomic.AtomicLong;
 final class SubscriberHeapBench {
   private SubscriberHeapBench() {}
 
-  static void run(LocalCluster cluster, Map<String, String> options) throws Exception {
-    int subscribers = ConsumerBench.intOption(options, "subscribers", 1_000);
+  /**
+   * The figures.
+   *
+   * @param subscribers live subscribers
+   * @param bytesPerSubscriberOpen heap per subscriber, open and idle
+   * @param bytesPerSubscriberAfterTraffic heap per subscriber after deliveries
+   * @param deliveries events delivered
+   * @param latency publish to delivery of the measured deltas, nanoseconds
+   */
+  record Outcome(
+      int subscribers,
+      long bytesPerSubscriberOpen,
+      long bytesPerSubscriberAfterTraffic,
+      long deliveries,
+      long[] latency) {}
+
+  static Outcome run(LocalCluster cluster, Map<String, String> options) throws Exception {
+    return run(cluster, ConsumerBench.intOption(options, "subscribers", 1_000), 10);
+  }
+
+  /** {@code subscribers} tails; {@code rounds} rounds of one delta per workflow after opening. */
+  static Outcome run(LocalCluster cluster, int subscribers, int rounds) throws Exception {
     System.out.printf(
         Locale.ROOT, "%n== Heap per live subscriber, %,d subscribers ==%n", subscribers);
     try (AgentEventPublisher publisher =
@@ -70,26 +91,34 @@ final class SubscriberHeapBench {
 
       long before = usedAfterGc();
       AtomicLong delivered = new AtomicLong();
+      LatencyBench.Recorder latencies = new LatencyBench.Recorder(rounds * subscribers + 1_000);
       List<WorkflowStream> streams = new ArrayList<>();
       List<CompletableFuture<Void>> done = new ArrayList<>();
       for (AgentRun run : runs) {
         WorkflowStream stream = client.tail(run.workflowId());
         streams.add(stream);
-        done.add(stream.forEachAsync(e -> delivered.incrementAndGet()));
+        done.add(
+            stream.forEachAsync(
+                e -> {
+                  delivered.incrementAndGet();
+                  LatencyBench.observe(e, latencies);
+                }));
       }
       for (WorkflowStream s : streams) {
         s.opened().get(60, TimeUnit.SECONDS);
       }
       long open = usedAfterGc();
 
-      for (int d = 0; d < 10; d++) {
+      // Rounds of one delta per workflow, 20 ms apart, each carrying its publish time.
+      for (int d = 0; d < rounds; d++) {
         for (RunStep step : steps) {
-          step.textDelta("token " + d + " ");
+          step.textDelta("m" + System.nanoTime());
         }
+        publisher.flush();
+        Thread.sleep(20);
       }
-      publisher.flush();
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      while (delivered.get() < 10L * subscribers && System.nanoTime() < deadline) {
+      while (delivered.get() < (long) rounds * subscribers && System.nanoTime() < deadline) {
         Thread.sleep(50);
       }
       long afterTraffic = usedAfterGc();
@@ -118,6 +147,20 @@ final class SubscriberHeapBench {
       }
       publisher.flush();
       CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+      Percentiles latency = Percentiles.ofNanos(latencies.sorted());
+      System.out.printf(
+          Locale.ROOT,
+          "Delivery latency: p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms over %,d deliveries%n",
+          latency.p50Ms(),
+          latency.p99Ms(),
+          latency.p999Ms(),
+          latency.samples());
+      return new Outcome(
+          subscribers,
+          (open - before) / subscribers,
+          (afterTraffic - before) / subscribers,
+          delivered.get(),
+          latencies.sorted());
     }
   }
 

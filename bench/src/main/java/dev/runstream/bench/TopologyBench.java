@@ -56,7 +56,7 @@ public final class TopologyBench {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   /** How long a probe waits between two queries of its run. */
-  private static long pollNanos;
+  private static long pollNanos = 1_000_000;
 
   private TopologyBench() {}
 
@@ -88,7 +88,11 @@ public final class TopologyBench {
                     .coalesceWindow(Duration.ZERO)
                     .prices(DemoAgent.DEMO_PRICES)
                     .build())) {
-      long backlog = publishBacklog(publisher, runs);
+      long backlog =
+          publishBacklog(
+              publisher,
+              new DemoAgent(DemoAgent.Options.newBuilder().seed(7).tokensPerSecond(0).build()),
+              runs);
       TopologyConfig config =
           TopologyConfig.newBuilder()
               .bootstrapServers(cluster.bootstrapServers())
@@ -104,9 +108,7 @@ public final class TopologyBench {
     }
   }
 
-  private static long publishBacklog(AgentEventPublisher publisher, int runs) {
-    DemoAgent agent =
-        new DemoAgent(DemoAgent.Options.newBuilder().seed(7).tokensPerSecond(0).build());
+  static long publishBacklog(AgentEventPublisher publisher, DemoAgent agent, int runs) {
     List<RunPlan> plans = agent.plans(0, runs);
     DemoAgent.LoadReport report = agent.playAll(publisher, plans, 4);
     System.out.printf(
@@ -121,7 +123,8 @@ public final class TopologyBench {
     return report.events();
   }
 
-  private static void throughput(TopologyApp app, long events) throws InterruptedException {
+  /** Waits until the topology applied {@code events} events; its events per second. */
+  static double throughput(TopologyApp app, long events) throws InterruptedException {
     if (!app.awaitRunning(Duration.ofMinutes(2))) {
       throw new IllegalStateException("the topology did not reach RUNNING");
     }
@@ -149,9 +152,19 @@ public final class TopologyBench {
         events / elapsed,
         app.metricTotal("final-records-published-total"),
         app.metricTotal("dead-letter-records-total"));
+    return events / elapsed;
   }
 
-  private static void lag(
+  /**
+   * The lag figures.
+   *
+   * @param achievedLoad the paced load reached, events/s
+   * @param lag publish to visible in the store, nanoseconds, sorted
+   * @param ack publish to broker acknowledgement, nanoseconds, sorted
+   */
+  record Lag(double achievedLoad, long[] lag, long[] ack) {}
+
+  static Lag lag(
       TopologyApp app,
       AgentEventPublisher publisher,
       int rate,
@@ -307,6 +320,7 @@ public final class TopologyBench {
               }
             });
     System.out.println(thread);
+    return new Lag(loadSent / elapsed, all, ackAll);
   }
 
   private static long lastSequence(URI base, String id) {
