@@ -308,9 +308,9 @@ public final class BenchSuite {
   }
 
   static final String GATEWAY_PENDING =
-      "pending: the gateway module (dev.runstream.gateway) is not ready to serve SSE in this"
-          + " build, so only the SDK side (the same subscribers on one RunstreamClient) is"
-          + " measured";
+      "pending: the gateway's SSE endpoint (module gateway/) landed while this suite was written"
+          + " and is not wired into it yet, so only the SDK side (the same subscribers on one"
+          + " RunstreamClient, the baseline the gateway will be compared with) is measured";
 
   static final String WORKLOAD_DESCRIPTION =
       "Simulated agent runs from the producer's `DemoAgent` (seeded): `agent_start`, 2–3 LLM"
