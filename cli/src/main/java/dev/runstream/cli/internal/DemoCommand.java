@@ -97,6 +97,9 @@ final class DemoCommand implements Callable<Integer> {
   private final Deque<Part> parts = new ArrayDeque<>();
   private final AtomicBoolean stopping = new AtomicBoolean();
 
+  /** How long stopping one part may take before the demo moves on to the next. */
+  private static final Duration STOP_BOUND = Duration.ofSeconds(10);
+
   /** A started part of the platform, stopped in reverse order. */
   private record Part(String name, AutoCloseable closeable) {}
 
@@ -144,6 +147,7 @@ final class DemoCommand implements Callable<Integer> {
                   .snapshotInterval(Duration.ofMillis(250))
                   .set(TopologyConfig.STORE_TYPE_CONFIG, "in_memory")
                   .streamsProperty("producer.max.block.ms", 5_000)
+                  .streamsProperty("task.timeout.ms", 5_000)
                   .build());
       parts.push(new Part("the topology", topology));
       if (!topology.awaitRunning(Duration.ofSeconds(90))) {
@@ -371,16 +375,46 @@ final class DemoCommand implements Callable<Integer> {
     err.println("■ Stopping…");
     while (!parts.isEmpty()) {
       Part part = parts.pop();
+      long start = System.nanoTime();
+      CompletableFuture<Void> closing = new CompletableFuture<>();
+      Thread closer =
+          new Thread(
+              () -> {
+                try {
+                  part.closeable().close();
+                  closing.complete(null);
+                } catch (Throwable e) {
+                  closing.completeExceptionally(e);
+                }
+              },
+              "demo-stop");
+      closer.setDaemon(true);
+      closer.start();
       try {
-        part.closeable().close();
+        closing.get(STOP_BOUND.toMillis(), TimeUnit.MILLISECONDS);
+        long millis = (System.nanoTime() - start) / 1_000_000;
         if (!part.name().startsWith("the topology state")) {
-          err.println("  stopped " + part.name());
+          err.println(
+              "  stopped "
+                  + part.name()
+                  + (millis >= 1_000
+                      ? String.format(Locale.ROOT, " (%.1f s)", millis / 1000.0)
+                      : ""));
         }
-      } catch (Exception e) {
-        if (e instanceof InterruptedException) {
-          Thread.currentThread().interrupt();
-        }
-        err.println("  stopping " + part.name() + " failed: " + Failures.oneLine(e));
+      } catch (java.util.concurrent.TimeoutException e) {
+        // The broker may already be going down with the same Ctrl-C (it is in the terminal's
+        // process group); what is left of this part ends with the JVM.
+        err.println(
+            "  "
+                + part.name()
+                + " did not stop within "
+                + STOP_BOUND.toSeconds()
+                + " s; moving on");
+      } catch (java.util.concurrent.ExecutionException e) {
+        err.println("  stopping " + part.name() + " failed: " + Failures.oneLine(e.getCause()));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        err.println("  stopping " + part.name() + " was interrupted");
       }
     }
     err.println("Stopped.");
