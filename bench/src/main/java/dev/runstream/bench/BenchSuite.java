@@ -80,6 +80,12 @@ public final class BenchSuite {
    * @throws Exception on failure to start the cluster or write the report
    */
   public static void main(String[] args) throws Exception {
+    if (args.length == 2 && args[0].equals("--render")) {
+      // Re-renders the report and plots of a latest.json (e.g. after a change to the rendering).
+      Path json = Path.of(args[1]);
+      write(JsonReport.parse(Files.readString(json)), json.toAbsolutePath().getParent());
+      return;
+    }
     SuiteOptions options;
     try {
       options = SuiteOptions.parse(args);

@@ -6,8 +6,10 @@ import dev.runstream.bench.internal.SuiteReport.ReplayPoint;
 import dev.runstream.bench.internal.SuiteReport.Throughput;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.ToDoubleFunction;
@@ -264,18 +266,21 @@ public record Headline(
   }
 
   /**
-   * The three figures where runstream trails a peer most, worst first; if fewer than three trail a
-   * peer, figures trailing their baseline fill the list.
+   * The three figures where runstream trails a peer most, worst first, one per kind of figure (the
+   * worst load or size of each); if fewer than three kinds trail a peer, figures trailing their
+   * baseline fill the list.
    *
    * @param headlines the figures
    * @return up to three, each trailing (disadvantage above 1)
    */
   public static List<Headline> weakest(List<Headline> headlines) {
     Comparator<Headline> worstFirst = Comparator.comparingDouble(Headline::disadvantage).reversed();
-    List<Headline> trailing =
-        headlines.stream()
-            .filter(h -> !Double.isNaN(h.disadvantage()) && h.disadvantage() > 1)
-            .toList();
+    Map<String, Headline> worstOfKind = new LinkedHashMap<>();
+    headlines.stream()
+        .filter(h -> !Double.isNaN(h.disadvantage()) && h.disadvantage() > 1)
+        .sorted(worstFirst)
+        .forEach(h -> worstOfKind.putIfAbsent(h.hypothesis(), h));
+    List<Headline> trailing = List.copyOf(worstOfKind.values());
     List<Headline> weakest = new ArrayList<>();
     trailing.stream()
         .filter(h -> !Double.isNaN(h.peer()))

@@ -1,6 +1,9 @@
 package dev.runstream.bench.internal;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -44,7 +47,8 @@ public final class JsonReport {
   }
 
   /**
-   * Reads a document written by {@link #render}, headlines ignored.
+   * Reads a document written by {@link #render}, headlines ignored; {@code null} figures read as
+   * NaN.
    *
    * @param json the document
    * @return the report
@@ -72,9 +76,24 @@ public final class JsonReport {
             }
           }
         };
+    JsonDeserializer<Double> nullAsNan =
+        new JsonDeserializer<>() {
+          @Override
+          public Double deserialize(JsonParser p, DeserializationContext context)
+              throws IOException {
+            return p.getValueAsDouble();
+          }
+
+          @Override
+          public Double getNullValue(DeserializationContext context) {
+            return Double.NaN;
+          }
+        };
     SimpleModule module = new SimpleModule("nan-as-null");
     module.addSerializer(Double.class, nanAsNull);
     module.addSerializer(double.class, nanAsNull);
+    module.addDeserializer(Double.class, nullAsNan);
+    module.addDeserializer(double.class, nullAsNan);
     ObjectMapper mapper = new ObjectMapper().registerModule(module);
     mapper.enable(SerializationFeature.INDENT_OUTPUT);
     mapper.configure(

@@ -44,4 +44,12 @@ class JsonReportTest {
     assertThat(parsed.replay()).isEqualTo(report.replay());
     assertThat(parsed.machine()).isEqualTo(report.machine());
   }
+
+  @Test
+  void shouldReadNullAsNanWhenFigureWasUnavailable() {
+    SuiteReport parsed = JsonReport.parse(JsonReport.render(ReportFixtures.report(false)));
+
+    assertThat(parsed.publish().get(2).eventsPerSecond()).isNaN();
+    assertThat(parsed.publish().get(2).unavailable()).contains("redis-server not installed");
+  }
 }

@@ -48,6 +48,7 @@ class MarkdownReportTest {
     assertThat(weakest.get(0).figure()).startsWith("Replay one workflow");
     assertThat(weakest.get(0).disadvantage()).isEqualTo(10.0);
     assertThat(weakest).allSatisfy(h -> assertThat(h.hypothesis()).isNotBlank());
+    assertThat(weakest).extracting(Headline::hypothesis).doesNotHaveDuplicates();
   }
 
   @Test
