@@ -1,5 +1,6 @@
 package dev.runstream.gateway.internal;
 
+import dev.runstream.client.ClientStats;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
@@ -47,6 +48,27 @@ public final class GatewayMetrics implements AutoCloseable {
         .description("Open SSE connections, each a subscriber of the shared SDK reader")
         .register(registry);
     kafka = new KafkaMetricsBinder(kafkaMetrics, registry);
+  }
+
+  /**
+   * Gauges of the SDK client's activity: open streams ({@code runstream.client.streams.open}),
+   * shared live readers and catch-up readers.
+   *
+   * @param stats the client's current stats
+   */
+  public void bindClientStats(Supplier<ClientStats> stats) {
+    Gauge.builder("runstream.client.streams.open", stats, s -> s.get().openStreams())
+        .strongReference(true)
+        .description("Streams of the shared SDK client that have not ended")
+        .register(registry);
+    Gauge.builder("runstream.client.readers.live", stats, s -> s.get().liveReaders())
+        .strongReference(true)
+        .description("Shared live readers (Kafka consumers, at most one per partition)")
+        .register(registry);
+    Gauge.builder("runstream.client.readers.catchup", stats, s -> s.get().catchUpReaders())
+        .strongReference(true)
+        .description("Catch-up readers reading right now (replays, resumes)")
+        .register(registry);
   }
 
   /** The registry, to bind more meters. */

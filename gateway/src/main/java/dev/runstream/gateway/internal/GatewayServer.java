@@ -54,6 +54,7 @@ public final class GatewayServer implements AutoCloseable {
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3_000,
                 AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1_000));
     this.metrics = new GatewayMetrics(client::metrics);
+    metrics.bindClientStats(client::stats);
     this.adminMetrics = new KafkaClientMetrics(admin);
     adminMetrics.bindTo(metrics.registry());
     this.topology = new TopologyQueries(config.queryUrls(), config.queryTimeout());
@@ -176,6 +177,7 @@ public final class GatewayServer implements AutoCloseable {
     boolean ready = kafkaUp && topologyUp;
     body.put("status", ready ? "UP" : "DOWN");
     body.put("open_streams", sse.openConnections());
+    body.put("sdk_open_streams", client.stats().openStreams());
     ctx.status(ready ? 200 : 503).contentType(APPLICATION_JSON).result(body.toString());
   }
 

@@ -22,6 +22,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -126,7 +127,9 @@ public final class SseStreams implements AutoCloseable {
   public void handle(Context ctx) throws IOException {
     RequestParams.SseRequest request =
         RequestParams.sse(ctx.pathParam("id"), ctx.header("Last-Event-ID"), ctx.queryParamMap());
-    if (request.afterSequence().isPresent() && endedAt(request)) {
+    boolean tail = request.fromNow() && request.afterSequence().isEmpty();
+    JsonNode view = tail ? null : view(request.workflowId());
+    if (request.afterSequence().isPresent() && endedAt(view, request.afterSequence().getAsLong())) {
       // Nothing after the cursor, ever: 204 tells an EventSource to stop reconnecting.
       ctx.status(204);
       return;
@@ -139,7 +142,14 @@ public final class SseStreams implements AutoCloseable {
     try {
       stream = open(request);
       awaitOpened(stream, request);
-      start(ctx, stream, request);
+      Forwarder forwarder = new Forwarder(request);
+      stream.subscribe(forwarder);
+      if (!tail && view == null) {
+        // Not in the view (yet): hold the response until the first event shows the workflow
+        // exists, so an unknown one gets 404 after the start timeout, not an empty stream.
+        forwarder.awaitFirstSignal(openTimeout);
+      }
+      start(ctx, stream, forwarder);
     } catch (RuntimeException | IOException e) {
       slots.release();
       if (stream != null) {
@@ -149,15 +159,20 @@ public final class SseStreams implements AutoCloseable {
     }
   }
 
-  /** Whether the run has ended at exactly the cursor (then there is nothing more to send). */
-  private boolean endedAt(RequestParams.SseRequest request) {
+  /** The materialized run, or null if the view does not know it or cannot answer. */
+  private JsonNode view(String workflowId) {
     try {
-      JsonNode run = JSON.readTree(topology.run(request.workflowId()));
-      return !"RUNNING".equals(run.path("status").asText("RUNNING"))
-          && run.path("last_sequence").asLong(-2) == request.afterSequence().getAsLong();
+      return JSON.readTree(topology.run(workflowId));
     } catch (ApiException | IOException e) {
-      return false; // unknown to the view or view down: let the stream decide
+      return null;
     }
+  }
+
+  /** Whether the run has ended at exactly the cursor (then there is nothing more to send). */
+  private static boolean endedAt(JsonNode view, long cursor) {
+    return view != null
+        && !"RUNNING".equals(view.path("status").asText("RUNNING"))
+        && view.path("last_sequence").asLong(-2) == cursor;
   }
 
   private WorkflowStream open(RequestParams.SseRequest request) {
@@ -215,8 +230,7 @@ public final class SseStreams implements AutoCloseable {
     return new ApiException(500, ApiException.INTERNAL, String.valueOf(cause.getMessage()));
   }
 
-  private void start(Context ctx, WorkflowStream stream, RequestParams.SseRequest request)
-      throws IOException {
+  private void start(Context ctx, WorkflowStream stream, Forwarder forwarder) throws IOException {
     HttpServletResponse res = ctx.res();
     res.setStatus(200);
     res.setCharacterEncoding("UTF-8");
@@ -242,37 +256,95 @@ public final class SseStreams implements AutoCloseable {
     open.add(connection);
     metrics.streamOpened();
     ctx.future(connection::done);
-    if (!connection.retry(retry.toMillis())) {
-      return;
+    if (connection.retry(retry.toMillis())) {
+      forwarder.attach(connection);
     }
-    stream.subscribe(new Forwarder(connection, request));
   }
 
-  /** Writes each event to the connection, asking for the next once it is written. */
+  /**
+   * Writes each event to the connection, asking for the next once it is written. Until a connection
+   * is attached, the first event and a terminal signal are held (and {@link #awaitFirstSignal} sees
+   * them): the response is not committed yet, so a failure can still be answered with a JSON error.
+   */
   private final class Forwarder implements Flow.Subscriber<AgentEvent> {
-    private final SseConnection connection;
     private final String workflowId;
+    private final CompletableFuture<Void> firstSignal = new CompletableFuture<>();
     private long cursor;
     private Flow.Subscription subscription;
+    private SseConnection connection;
+    private AgentEvent pendingEvent;
+    private Throwable pendingError;
+    private boolean pendingComplete;
 
-    Forwarder(SseConnection connection, RequestParams.SseRequest request) {
-      this.connection = connection;
+    Forwarder(RequestParams.SseRequest request) {
       this.workflowId = request.workflowId();
       this.cursor = request.afterSequence().orElse(-1);
+    }
+
+    /** Waits for the first event or the end; throws the HTTP answer if the stream failed. */
+    void awaitFirstSignal(Duration timeout) {
+      try {
+        firstSignal.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (TimeoutException e) {
+        return; // still nothing: answer with an open stream
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw ApiException.unavailable(ApiException.BROKER_UNAVAILABLE, "interrupted");
+      } catch (ExecutionException e) {
+        throw new IllegalStateException(e);
+      }
+      synchronized (this) {
+        if (pendingEvent == null && pendingError != null) {
+          throw translate(pendingError, workflowId);
+        }
+      }
+    }
+
+    /** Starts writing to {@code c}: the held event and terminal signal first. */
+    void attach(SseConnection c) {
+      AgentEvent event;
+      Throwable error;
+      boolean complete;
+      synchronized (this) {
+        connection = c;
+        event = pendingEvent;
+        error = pendingError;
+        complete = pendingComplete;
+        pendingEvent = null;
+      }
+      if (event != null && !write(event)) {
+        return;
+      }
+      if (error != null) {
+        fail(error);
+      } else if (complete) {
+        c.close("completed");
+      } else if (event != null) {
+        subscription.request(1);
+      }
     }
 
     @Override
     public void onSubscribe(Flow.Subscription s) {
       this.subscription = s;
-      if (connection.isClosed()) {
-        s.cancel();
-      } else {
-        s.request(1);
-      }
+      s.request(1);
     }
 
     @Override
     public void onNext(AgentEvent event) {
+      synchronized (this) {
+        if (connection == null) {
+          pendingEvent = event;
+          firstSignal.complete(null);
+          return;
+        }
+      }
+      if (write(event)) {
+        subscription.request(1);
+      }
+    }
+
+    private boolean write(AgentEvent event) {
       if (workflowId.equals(event.getWorkflowId())) {
         cursor = event.getSequence();
       }
@@ -280,14 +352,25 @@ public final class SseStreams implements AutoCloseable {
       String id = cursor < 0 ? null : Long.toString(cursor);
       if (connection.event(id, type, EventJson.toJson(event))) {
         metrics.eventSent(type);
-        subscription.request(1);
-      } else {
-        subscription.cancel();
+        return true;
       }
+      subscription.cancel();
+      return false;
     }
 
     @Override
     public void onError(Throwable error) {
+      synchronized (this) {
+        if (connection == null) {
+          pendingError = error;
+          firstSignal.complete(null);
+          return;
+        }
+      }
+      fail(error);
+    }
+
+    private void fail(Throwable error) {
       if (connection.isClosed()) {
         return;
       }
@@ -308,6 +391,13 @@ public final class SseStreams implements AutoCloseable {
 
     @Override
     public void onComplete() {
+      synchronized (this) {
+        if (connection == null) {
+          pendingComplete = true;
+          firstSignal.complete(null);
+          return;
+        }
+      }
       connection.close("completed");
     }
   }

@@ -1,0 +1,238 @@
+// The run view: text streams in live from the SSE endpoint (EventSource resumes with
+// Last-Event-ID by itself after a network blip), with a timeline of steps and tool calls,
+// errors, and usage and cost once agent_finish arrives (then from the materialized record).
+"use strict";
+
+(function () {
+  const id = rs.param("id");
+  const $ = (sel) => document.getElementById(sel);
+  if (!id) {
+    $("error").textContent = "No run given: open /run.html?id=<workflow id>.";
+    $("error").classList.remove("hidden");
+    return;
+  }
+  $("run-id").textContent = id;
+  document.title = "Run " + rs.shortId(id) + " · runstream";
+
+  const state = {
+    started: null, finished: null, events: 0, steps: new Map(), tools: new Map(),
+    stepUsage: { input: 0, output: 0, total: 0, cost: 0 }, ended: false, sawEvent: false,
+  };
+  const text = $("run-text");
+  const timeline = $("timeline");
+
+  function setStatus(status) {
+    const cell = $("run-status");
+    cell.replaceChildren();
+    if (status === "RUNNING") cell.append(rs.el("span", { class: "dot" }));
+    cell.append(rs.badge(status));
+    text.classList.toggle("streaming", status === "RUNNING");
+  }
+
+  function showUsage(usage, source) {
+    if (!usage) return;
+    $("usage-input-tokens").textContent = rs.tokens(usage.input_tokens);
+    $("usage-output-tokens").textContent = rs.tokens(usage.output_tokens);
+    $("usage-total-tokens").textContent = rs.tokens(usage.total_tokens);
+    $("usage-cost").textContent = rs.cost(usage.cost_usd);
+    $("usage-source").textContent = source;
+  }
+
+  function renderDuration() {
+    if (!state.started) return;
+    const end = state.finished || Date.now();
+    $("run-duration").textContent = rs.duration(end - state.started);
+  }
+
+  // One row per step (and per tool call); bars are placed on the run's time axis.
+  function renderTimeline() {
+    const rows = [];
+    const t0 = state.started || Date.now();
+    const t1 = Math.max(state.finished || Date.now(), t0 + 1);
+    for (const step of state.steps.values()) {
+      const start = step.startedAt - t0;
+      const end = (step.finishedAt || Date.now()) - t0;
+      const bar = rs.el("i", { class: (step.type || "") + (step.finishedAt ? "" : " open") });
+      bar.style.left = (100 * start / (t1 - t0)).toFixed(2) + "%";
+      bar.style.width = Math.max(0.8, 100 * (end - start) / (t1 - t0)).toFixed(2) + "%";
+      const what = rs.el("div", { class: "what" }, rs.badge(step.type || "OTHER"), " ",
+        rs.el("span", { class: "mono", text: step.key }));
+      if (step.toolName) what.append(" ", rs.el("span", { class: "tool", text: step.toolName }));
+      if (step.model) what.append(" ", rs.el("span", { class: "sub", text: step.model }));
+      const li = rs.el("li", { class: step.child ? "child" : "", "data-step": step.key }, what,
+        rs.el("div", { class: "bar" }, bar),
+        rs.el("div", { class: "dur", text: step.finishedAt ? rs.duration(step.durationMs) : "running" }));
+      if (step.child) li.title = "sub-agent " + step.agent;
+      rows.push(li);
+      for (const call of step.calls) {
+        rows.push(rs.el("li", { class: "child" },
+          rs.el("div", { class: "what tool", text: "→ " + call.tool_name + "(" + call.arguments + ")" }),
+          rs.el("div", {}), rs.el("div", { class: "dur", text: "tool call" })));
+      }
+    }
+    if (state.error) {
+      rows.push(rs.el("li", { class: "error" },
+        rs.el("div", { class: "what", text: "✗ " + state.error.error_type }),
+        rs.el("div", { text: state.error.message }), rs.el("div", {})));
+    }
+    timeline.replaceChildren(...rows);
+    $("timeline-empty").classList.toggle("hidden", rows.length > 0);
+    $("run-steps").textContent = state.steps.size;
+    $("run-tools").textContent = state.tools.size;
+    renderDuration();
+  }
+
+  function stepOf(event, key) {
+    const k = (event.workflow_id === id ? "" : event.agent_id + "/") + key;
+    return state.steps.get(k);
+  }
+
+  function apply(event) {
+    state.events++;
+    $("run-events").textContent = state.events;
+    const own = event.workflow_id === id;
+    const d = event.data || {};
+    const at = Date.parse(event.timestamp);
+    switch (event.event_type) {
+      case "agent_start":
+        if (own) {
+          state.started = at;
+          $("run-agent").textContent = event.agent_id;
+          $("run-started").textContent = "started " + rs.time(event.timestamp);
+          if (event.parent_workflow_id) {
+            $("run-parent").replaceChildren(" · sub-agent of ",
+              rs.el("a", { href: "/run.html?id=" + encodeURIComponent(event.parent_workflow_id), class: "mono", text: rs.shortId(event.parent_workflow_id) }));
+          }
+          setStatus("RUNNING");
+        }
+        break;
+      case "step_start": {
+        const key = (own ? "" : event.agent_id + "/") + d.step_key;
+        state.steps.set(key, { key, type: d.step_type, startedAt: at, calls: [], child: !own, agent: event.agent_id,
+          toolName: d.tool_call_id && state.tools.get(d.tool_call_id) ? state.tools.get(d.tool_call_id).tool_name : null });
+        break;
+      }
+      case "text_delta":
+        if (own) text.append(document.createTextNode(d.content));
+        break;
+      case "tool_call": {
+        state.tools.set(d.call_id, d);
+        const step = stepOf(event, d.step_key);
+        if (step) step.calls.push(d);
+        break;
+      }
+      case "step_finish": {
+        const step = stepOf(event, d.step_key);
+        if (step) {
+          step.finishedAt = at;
+          step.durationMs = d.duration_ms;
+          step.model = d.model;
+        }
+        if (own && d.usage) {
+          state.stepUsage.input += d.usage.input_tokens;
+          state.stepUsage.output += d.usage.output_tokens;
+          state.stepUsage.total += d.usage.total_tokens;
+          state.stepUsage.cost += Number(d.usage.cost_usd);
+          showUsage({ input_tokens: state.stepUsage.input, output_tokens: state.stepUsage.output,
+            total_tokens: state.stepUsage.total, cost_usd: String(state.stepUsage.cost) }, "so far, from step usage");
+        }
+        break;
+      }
+      case "agent_finish":
+        if (own) {
+          state.finished = at;
+          setStatus("FINISHED");
+          showUsage(d.usage, "reported by agent_finish");
+          if (d.output) {
+            $("run-result").textContent = d.output;
+            $("result-panel").classList.remove("hidden");
+          }
+        }
+        break;
+      case "error":
+        if (own) {
+          state.finished = at;
+          state.error = d;
+          setStatus("FAILED");
+          $("error").textContent = "The run failed: " + d.error_type + ": " + d.message;
+          $("error").classList.remove("hidden");
+        }
+        break;
+    }
+    renderTimeline();
+    if (own && (event.event_type === "agent_finish" || event.event_type === "error")) {
+      finish();
+    }
+  }
+
+  // The materialized record is authoritative for usage and cost (exact decimal sums).
+  async function loadRecord(showEverything) {
+    try {
+      const run = await rs.getJson("/v1/workflows/" + encodeURIComponent(id));
+      if (run.status !== "RUNNING") showUsage(run.usage, "materialized run record");
+      if (showEverything) {
+        setStatus(run.status);
+        $("run-agent").textContent = run.agent_id || "Run";
+        $("run-started").textContent = "started " + rs.time(run.started_at);
+        text.textContent = run.text || "";
+        if (run.output) {
+          $("run-result").textContent = run.output;
+          $("result-panel").classList.remove("hidden");
+        }
+        state.started = run.started_at ? Date.parse(run.started_at) : null;
+        state.finished = run.finished_at ? Date.parse(run.finished_at) : null;
+        for (const s of run.steps || []) {
+          state.steps.set(s.step_key, { key: s.step_key, type: s.step_type, startedAt: Date.parse(s.started_at),
+            finishedAt: s.finished_at ? Date.parse(s.finished_at) : null, durationMs: s.duration_ms, model: s.model, calls: [] });
+        }
+        for (const t of run.tool_results || []) state.tools.set(t.call_id, t);
+        if (run.error) state.error = run.error;
+        renderTimeline();
+      }
+      return run;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  let source;
+  function finish() {
+    state.ended = true;
+    if (source) source.close();
+    setTimeout(() => loadRecord(false), 500);
+  }
+
+  const url = "/v1/workflows/" + encodeURIComponent(id) + "/events?from=beginning&children=true";
+  $("sse-url").textContent = url;
+  source = new EventSource(url);
+  for (const type of ["agent_start", "step_start", "text_delta", "tool_call", "step_finish", "agent_finish", "error"]) {
+    source.addEventListener(type, (message) => {
+      // "error" is also the name of EventSource's own connection errors; those carry no data.
+      if (!message.data) return;
+      state.sawEvent = true;
+      $("info").classList.add("hidden");
+      apply(JSON.parse(message.data));
+    });
+  }
+  source.addEventListener("stream_error", (message) => {
+    const problem = JSON.parse(message.data);
+    $("info").textContent = "Stream interrupted (" + problem.message + "); reconnecting…";
+    $("info").classList.remove("hidden");
+  });
+  source.onerror = async () => {
+    if (state.ended) return;
+    if (source.readyState === EventSource.CLOSED && !state.sawEvent) {
+      // Refused (unknown run, events aged out): show the materialized record if there is one.
+      const run = await loadRecord(true);
+      if (!run) {
+        $("error").textContent = "No run " + id + " was found.";
+        $("error").classList.remove("hidden");
+        text.classList.remove("streaming");
+      }
+    } else if (source.readyState === EventSource.CONNECTING) {
+      $("info").textContent = "Connection lost; resuming after event " + (state.events - 1) + "…";
+      $("info").classList.remove("hidden");
+    }
+  };
+  setInterval(() => { if (!state.ended) renderDuration(); }, 500);
+})();

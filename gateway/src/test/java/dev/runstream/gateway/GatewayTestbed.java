@@ -1,0 +1,108 @@
+package dev.runstream.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.runstream.cluster.LocalCluster;
+import dev.runstream.producer.AgentEventPublisher;
+import dev.runstream.producer.DemoAgent;
+import dev.runstream.producer.PublisherConfig;
+import dev.runstream.topology.TopologyApp;
+import dev.runstream.topology.TopologyConfig;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.function.Predicate;
+
+/** The real topology, a publisher and a gateway on a local cluster, for the gateway's ITs. */
+final class GatewayTestbed implements AutoCloseable {
+  static final ObjectMapper JSON = new ObjectMapper();
+  static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  final TopologyApp topology;
+  final AgentEventPublisher publisher;
+  final Gateway gateway;
+
+  GatewayTestbed(LocalCluster cluster, Path stateDir, GatewayConfig.Builder gatewayConfig) {
+    topology =
+        TopologyApp.start(
+            TopologyConfig.newBuilder()
+                .isolated()
+                .bootstrapServers(cluster.bootstrapServers())
+                .schemaRegistryUrl(cluster.schemaRegistryUrl())
+                .applicationId("gateway-it-" + UUID.randomUUID())
+                .stateDir(stateDir)
+                .httpPort(0)
+                .commitInterval(Duration.ofMillis(100))
+                .snapshotInterval(Duration.ofMillis(200))
+                .build());
+    assertThat(topology.awaitRunning(Duration.ofSeconds(90))).isTrue();
+    publisher =
+        AgentEventPublisher.create(
+            PublisherConfig.newBuilder()
+                .bootstrapServers(cluster.bootstrapServers())
+                .schemaRegistryUrl(cluster.schemaRegistryUrl())
+                .linger(Duration.ofMillis(1))
+                .set(PublisherConfig.PRICES_CONFIG, DemoAgent.DEMO_PRICES)
+                .build());
+    gateway =
+        Gateway.start(
+            gatewayConfig
+                .bootstrapServers(cluster.bootstrapServers())
+                .schemaRegistryUrl(cluster.schemaRegistryUrl())
+                .queryUrl(topology.httpAddress().toString())
+                .httpHost("127.0.0.1")
+                .httpPort(0)
+                .build());
+  }
+
+  URI uri(String pathAndQuery) {
+    return gateway.address().resolve(pathAndQuery);
+  }
+
+  HttpResponse<String> get(String pathAndQuery) throws Exception {
+    return HTTP.send(
+        HttpRequest.newBuilder(uri(pathAndQuery)).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** Waits until the gateway's view of {@code workflowId} satisfies {@code ready}. */
+  JsonNode awaitRun(String workflowId, Predicate<JsonNode> ready) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    JsonNode last = null;
+    while (System.nanoTime() < deadline) {
+      HttpResponse<String> r = get("/v1/workflows/" + workflowId);
+      if (r.statusCode() == 200) {
+        last = JSON.readTree(r.body());
+        if (ready.test(last)) {
+          return last;
+        }
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("the run " + workflowId + " did not get ready: " + last);
+  }
+
+  JsonNode awaitFinished(String workflowId) throws Exception {
+    return awaitRun(workflowId, v -> !"RUNNING".equals(v.path("status").asText()));
+  }
+
+  @Override
+  public void close() {
+    if (gateway != null) {
+      gateway.close();
+    }
+    if (publisher != null) {
+      publisher.close();
+    }
+    if (topology != null) {
+      topology.close();
+    }
+  }
+}
