@@ -2,21 +2,20 @@ package dev.runstream.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code runstream demo} as a user runs it: a child JVM with free ports, until the first streamed
@@ -26,9 +25,13 @@ import org.junit.jupiter.api.Test;
 class DemoIT {
   private static final Duration STARTUP = Duration.ofMinutes(3);
 
+  @TempDir Path dir;
+
   @Test
   void shouldStreamTheFirstTokenServeTheWebUiAndStopCleanlyWhenTerminated() throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Path outFile = dir.resolve("demo.out");
+    Path errFile = dir.resolve("demo.err");
     long launched = System.currentTimeMillis();
     Process demo =
         new ProcessBuilder(
@@ -44,20 +47,24 @@ class DemoIT {
                 "200",
                 "--agents",
                 "1")
+            // Files, not pipes: a pipe's last lines can be lost to a reader racing the JDK's
+            // drain of the streams when the process exits.
+            .redirectOutput(outFile.toFile())
+            .redirectError(errFile.toFile())
             .start();
-    List<String> out = new CopyOnWriteArrayList<>();
-    List<String> err = new CopyOnWriteArrayList<>();
-    Thread outReader = pump(demo, true, out);
-    Thread errReader = pump(demo, false, err);
+    Lines out = new Lines(outFile);
+    Lines err = new Lines(errFile);
     List<ProcessHandle> children = new ArrayList<>();
     try {
       String firstToken = await(out, l -> l.startsWith("⏱  First token streamed"), demo, err);
       String webUi = await(out, l -> l.startsWith("Web UI: "), demo, err).substring(8).trim();
       System.out.println("demo: " + firstToken + " (in-JVM child, warm build)");
 
-      assertThat(out).contains("🚀 Agent started").anyMatch(l -> l.startsWith("✅ Agent finished"));
-      assertThat(out).anyMatch(l -> l.startsWith("🔧 Calling tool: "));
-      assertThat(out).anyMatch(l -> l.startsWith("  🚀 Sub-agent started: "));
+      assertThat(out.get())
+          .contains("🚀 Agent started")
+          .anyMatch(l -> l.startsWith("✅ Agent finished"));
+      assertThat(out.get()).anyMatch(l -> l.startsWith("🔧 Calling tool: "));
+      assertThat(out.get()).anyMatch(l -> l.startsWith("  🚀 Sub-agent started: "));
       HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
       HttpResponse<String> page =
           http.send(
@@ -79,13 +86,11 @@ class DemoIT {
       if (!exited) {
         demo.destroyForcibly();
       }
-      outReader.join(5_000);
-      errReader.join(5_000);
       assertThat(exited).as("the demo stopped within 90 s; stderr: " + err).isTrue();
     }
-    assertThat(demo.exitValue()).as(String.join("\n", err)).isZero();
-    assertThat(err).contains("Stopped.");
-    assertThat(err)
+    assertThat(demo.exitValue()).as(err.toString()).isZero();
+    assertThat(err.get()).as("stderr: %s%nstdout: %s", err, out).contains("Stopped.");
+    assertThat(err.get())
         .noneMatch(l -> l.startsWith("\tat ") || l.contains("Exception"))
         .anyMatch(l -> l.contains("stopped the gateway"))
         .anyMatch(l -> l.contains("stopped the local cluster"));
@@ -95,42 +100,33 @@ class DemoIT {
     }
   }
 
-  private static Thread pump(Process process, boolean stdout, List<String> lines) {
-    Thread t =
-        new Thread(
-            () -> {
-              try (BufferedReader reader =
-                  new BufferedReader(
-                      new InputStreamReader(
-                          stdout ? process.getInputStream() : process.getErrorStream(),
-                          StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = reader.readLine()) != null) {
-                  lines.add(line);
-                }
-              } catch (java.io.IOException e) {
-                // the process ended
-              }
-            },
-            "demo-" + (stdout ? "out" : "err"));
-    t.setDaemon(true);
-    t.start();
-    return t;
+  /** The lines of a file a process writes, read again at each call. */
+  private record Lines(Path file) {
+    List<String> get() {
+      try {
+        return Files.exists(file) ? Files.readAllLines(file, StandardCharsets.UTF_8) : List.of();
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
+
+    @Override
+    public String toString() {
+      return String.join("\n", get());
+    }
   }
 
-  private static String await(
-      List<String> lines, Predicate<String> match, Process process, List<String> err)
+  private static String await(Lines lines, Predicate<String> match, Process process, Lines err)
       throws InterruptedException {
     long deadline = System.nanoTime() + STARTUP.toNanos();
     while (System.nanoTime() < deadline) {
-      for (String line : lines) {
+      for (String line : lines.get()) {
         if (match.test(line)) {
           return line;
         }
       }
       if (!process.isAlive()) {
-        throw new AssertionError(
-            "the demo exited with " + process.exitValue() + ": " + String.join("\n", err));
+        throw new AssertionError("the demo exited with " + process.exitValue() + ": " + err);
       }
       Thread.sleep(100);
     }
