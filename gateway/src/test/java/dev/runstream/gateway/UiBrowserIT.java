@@ -128,7 +128,7 @@ class UiBrowserIT {
                 d ->
                     d.findElements(runningRow).stream()
                         .findFirst()
-                        .map(a -> a.getAttribute("href"))
+                        .map(a -> a.getDomProperty("href"))
                         .orElse(null));
     screenshot("runs.png");
     browser.get(href);
