@@ -14,9 +14,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
 
 /**
  * A Java child process started through {@link OrphanGuard}, with its output appended to a log file
@@ -39,7 +41,7 @@ public final class ChildJvm {
   }
 
   /**
-   * Starts {@code java <jvmOptions> -cp <classpath> OrphanGuard <mainClass> <args>}.
+   * Starts {@code [setsid] java <jvmOptions> -cp <classpath> OrphanGuard <mainClass> <args>}.
    *
    * @param name a short name for messages, such as {@code broker}
    * @param jvmOptions options before {@code -cp}
@@ -59,6 +61,11 @@ public final class ChildJvm {
       Path workDir,
       Path logFile) {
     List<String> command = new ArrayList<>();
+    // A child in the parent's process group would get the terminal's Ctrl-C at the same moment as
+    // the parent and die before the parent's shutdown (an exactly-once commit, say) is done with
+    // it. In a session of its own it is stopped by its parent only: by stop(), or by the stdin
+    // lifeline when the parent dies.
+    NEW_SESSION.ifPresent(command::add);
     command.add(javaExecutable());
     command.addAll(jvmOptions);
     command.add("-cp");
@@ -118,6 +125,12 @@ public final class ChildJvm {
     }
     return entries.isEmpty() ? guard : guard + File.pathSeparator + entries;
   }
+
+  /** util-linux's setsid, which runs the child in a new session (it execs, so the pid is kept). */
+  private static final Optional<String> NEW_SESSION =
+      Stream.of("/usr/bin/setsid", "/bin/setsid")
+          .filter(path -> Files.isExecutable(Path.of(path)))
+          .findFirst();
 
   private static String javaExecutable() {
     Path fromJavaHome = Path.of(System.getProperty("java.home"), "bin", "java");

@@ -1,8 +1,11 @@
 package dev.runstream.cluster.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.runstream.cluster.LocalClusterException;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -63,6 +66,32 @@ class ChildJvmTest {
         .isInstanceOf(LocalClusterException.class)
         .hasMessageContaining("exited during startup")
         .hasMessageContaining("child says early");
+  }
+
+  @Test
+  void shouldRunChildOutsideParentsProcessGroupWhenSetsidExists() throws Exception {
+    assumeTrue(
+        Files.isExecutable(Path.of("/usr/bin/setsid"))
+            || Files.isExecutable(Path.of("/bin/setsid")),
+        "util-linux setsid is not installed");
+    ChildJvm jvm = launch(SleepingMain.class);
+    try {
+      assertThat(processGroup(jvm.handle().pid()))
+          .as("a terminal's Ctrl-C reaches the parent's process group only")
+          .isNotEqualTo(processGroup(ProcessHandle.current().pid()));
+      assertThat(jvm.handle().isAlive()).isTrue();
+    } finally {
+      jvm.stop(Duration.ofSeconds(10));
+    }
+  }
+
+  /**
+   * Field 5 of /proc/PID/stat; the command name (field 2) is in parentheses and may hold spaces.
+   */
+  private static long processGroup(long pid) throws IOException {
+    String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    return Long.parseLong(fields[2]);
   }
 
   @Test
