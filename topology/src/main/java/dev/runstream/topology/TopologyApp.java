@@ -60,7 +60,8 @@ import org.slf4j.LoggerFactory;
  *       starting in [from, to] (default: the last 24 hours), including the still open ones ({@code
  *       {"aggregates": [...]}}); with a dimension and a key, answered by the owner of that key.
  *   <li>{@code GET /health}: Kafka Streams state and this instance's partitions; {@code 200} when
- *       RUNNING. {@code GET /metrics}: the topology's counters.
+ *       RUNNING ({@code /ready} alike). {@code GET /metrics}: Prometheus text with Kafka Streams
+ *       and topology metrics.
  * </ul>
  *
  * <h2>Startup</h2>

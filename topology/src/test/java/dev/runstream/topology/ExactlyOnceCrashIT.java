@@ -149,7 +149,7 @@ class ExactlyOnceCrashIT {
   double lastApplied;
 
   private double applied(URI http) {
-    ItSupport.Reply reply = get(http, "metrics");
+    ItSupport.Reply reply = get(http, "metrics?format=json");
     lastApplied = reply.body().path("events-applied-total").asDouble();
     return lastApplied;
   }

@@ -13,6 +13,13 @@ import dev.runstream.schemas.WorkflowRun;
 import dev.runstream.topology.RunstreamTopologyException;
 import dev.runstream.topology.TopologyConfig;
 import dev.runstream.topology.WorkflowTopology;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -61,7 +68,12 @@ import org.slf4j.LoggerFactory;
  *       results, from every instance, sorted by workflow id.
  *   <li>{@code GET /usage[?dimension=MODEL][&key=gpt-4o][&from=ISO][&to=ISO]}: usage windows; with
  *       dimension and key, from the instance that owns that key, else from every instance.
- *   <li>{@code GET /health}, {@code GET /metrics}.
+ *   <li>{@code GET /health} and {@code GET /ready}: 200 while Kafka Streams is RUNNING, else 503
+ *       (with the state and the active partitions).
+ *   <li>{@code GET /metrics}: Prometheus text (Micrometer): Kafka Streams' metrics ({@code
+ *       KafkaStreamsMetrics}: {@code kafka_stream_*}, with the embedded clients'), the topology's
+ *       own counters ({@code runstream_topology_*}) and JVM basics; {@code ?format=json} gives the
+ *       topology's counters as a JSON object.
  * </ul>
  *
  * <p>Requests with {@code scope=local} are answered from this instance's stores only; instances use
@@ -95,6 +107,8 @@ public final class QueryServer implements AutoCloseable {
   private volatile KafkaStreams streams;
   private volatile LocalQueries queries;
   private volatile TopologyMetrics metrics;
+  private volatile PrometheusMeterRegistry registry;
+  private volatile KafkaStreamsMetrics streamsMetrics;
 
   /**
    * Binds the server (port 0 picks a free one); it serves once {@link #start} is called.
@@ -147,12 +161,40 @@ public final class QueryServer implements AutoCloseable {
     this.streams = streams;
     this.queries = new LocalQueries(streams, windowSize);
     this.metrics = metrics;
+    PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    prometheus.config().commonTags("application", "runstream-topology");
+    new JvmMemoryMetrics().bindTo(prometheus);
+    new ProcessorMetrics().bindTo(prometheus);
+    KafkaStreamsMetrics kafka = new KafkaStreamsMetrics(streams);
+    kafka.bindTo(prometheus);
+    metrics
+        .all()
+        .forEach(
+            (name, metric) ->
+                FunctionCounter.builder(
+                        "runstream.topology." + name.name().replace('-', '.'),
+                        metric,
+                        m -> ((Number) m.metricValue()).doubleValue())
+                    .tags(
+                        name.tags().entrySet().stream()
+                            .map(t -> Tag.of(t.getKey(), t.getValue()))
+                            .toList())
+                    .description(name.description())
+                    .register(prometheus));
+    this.streamsMetrics = kafka;
+    this.registry = prometheus;
     server.start();
   }
 
   @Override
   public void close() {
     server.stop(0);
+    if (streamsMetrics != null) {
+      streamsMetrics.close();
+    }
+    if (registry != null) {
+      registry.close();
+    }
     executor.shutdownNow();
     workers.shutdownNow();
     try {
@@ -162,7 +204,11 @@ public final class QueryServer implements AutoCloseable {
     }
   }
 
-  private record Reply(int status, byte[] body, String servedBy) {
+  private record Reply(int status, byte[] body, String servedBy, String contentType) {
+    Reply(int status, byte[] body, String servedBy) {
+      this(status, body, servedBy, "application/json");
+    }
+
     static Reply json(int status, byte[] body, HostInfo servedBy) {
       return new Reply(status, body, servedBy == null ? null : hostString(servedBy));
     }
@@ -184,7 +230,7 @@ public final class QueryServer implements AutoCloseable {
       log.warn("Query {} failed", exchange.getRequestURI(), e);
       reply = error(500, e.toString());
     }
-    exchange.getResponseHeaders().set("Content-Type", "application/json");
+    exchange.getResponseHeaders().set("Content-Type", reply.contentType());
     if (reply.servedBy() != null) {
       exchange.getResponseHeaders().set(SERVED_BY_HEADER, reply.servedBy());
     }
@@ -201,11 +247,11 @@ public final class QueryServer implements AutoCloseable {
     String path = uri.getRawPath();
     Map<String, String> params = params(uri.getRawQuery());
     boolean local = "local".equals(params.get("scope"));
-    if (path.equals("/health")) {
+    if (path.equals("/health") || path.equals("/ready")) {
       return health();
     }
     if (path.equals("/metrics")) {
-      return metricsReply();
+      return "json".equals(params.get("format")) ? countersReply() : metricsReply();
     }
     if (streams == null) {
       return error(503, "starting");
@@ -426,13 +472,20 @@ public final class QueryServer implements AutoCloseable {
     return Reply.json(running ? 200 : 503, bytes(body), self);
   }
 
-  private Reply metricsReply() {
+  /** The topology's own counters as a JSON object ({@code /metrics?format=json}). */
+  private Reply countersReply() {
     ObjectNode body = MAPPER.createObjectNode();
     TopologyMetrics m = metrics;
     if (m != null) {
       m.values().forEach(body::put);
     }
     return Reply.json(200, bytes(body), self);
+  }
+
+  private Reply metricsReply() {
+    PrometheusMeterRegistry r = registry;
+    byte[] text = r == null ? new byte[0] : r.scrape().getBytes(StandardCharsets.UTF_8);
+    return new Reply(200, text, hostString(self), "text/plain; version=0.0.4; charset=utf-8");
   }
 
   private static byte[] envelope(String field, ArrayNode items, List<String> missing) {
