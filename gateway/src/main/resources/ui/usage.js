@@ -61,7 +61,9 @@
       });
       if (windows.length <= 24 || i % Math.ceil(windows.length / 12) === 0) {
         const label = svg("text", { x: x + barWidth / 2, y: H - 8, "text-anchor": "middle", class: "axis" });
-        label.textContent = new Date(w.start).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", hour12: false });
+        label.textContent = windows.length > 30
+          ? new Date(w.start).toLocaleString([], { month: "short", day: "numeric", hour: "2-digit", hour12: false })
+          : new Date(w.start).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", hour12: false });
         label.setAttribute("fill", "#6b7385");
         label.setAttribute("font-size", "11");
         root.append(label);
@@ -91,6 +93,11 @@
         totals.set(a.key, t);
       }
       const keys = [...totals.keys()].sort((a, b) => totals.get(b).total - totals.get(a).total);
+      // Every hour of the range gets a slot, so the time axis spans the range.
+      const HOUR = 3600 * 1000;
+      for (let t = Math.floor(from.getTime() / HOUR) * HOUR; t <= to.getTime(); t += HOUR) {
+        if (!byWindow.has(t)) byWindow.set(t, { start: t, byKey: new Map() });
+      }
       const windows = [...byWindow.values()].sort((a, b) => a.start - b.start);
       chart(document.getElementById("tokens-chart"), windows, keys, (a) => a && a.usage.total_tokens, (v) => rs.tokens(Math.round(v)));
       chart(document.getElementById("cost-chart"), windows, keys, (a) => a && Number(a.usage.cost_usd), (v) => "$" + v.toFixed(v < 1 ? 4 : 2));
