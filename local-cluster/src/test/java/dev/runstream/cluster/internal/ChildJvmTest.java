@@ -76,9 +76,15 @@ class ChildJvmTest {
         "util-linux setsid is not installed");
     ChildJvm jvm = launch(SleepingMain.class);
     try {
+      long parentGroup = processGroup(ProcessHandle.current().pid());
+      // start() returns once setsid is exec'd; its setsid() call, then java's exec, follow.
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (processGroup(jvm.handle().pid()) == parentGroup && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
       assertThat(processGroup(jvm.handle().pid()))
           .as("a terminal's Ctrl-C reaches the parent's process group only")
-          .isNotEqualTo(processGroup(ProcessHandle.current().pid()));
+          .isNotEqualTo(parentGroup);
       assertThat(jvm.handle().isAlive()).isTrue();
     } finally {
       jvm.stop(Duration.ofSeconds(10));
