@@ -1,4 +1,4 @@
-# runstream apps (topology, simulated-agent worker) in one image; docker-compose.yml picks the main
+# runstream apps (topology, gateway, command line with the simulated-agent worker) in one image; docker-compose.yml picks the main
 # class per service. Build: docker build -t runstream-app:0.1.0-SNAPSHOT .
 # Run:   docker run --rm runstream-app:0.1.0-SNAPSHOT dev.runstream.topology.TopologyApp
 # Configuration: RUNSTREAM_* environment variables (see README.md, "Configuration").
@@ -10,10 +10,10 @@ COPY . .
 # Tests are compiled (other modules' test jars are dependencies) but not run here: ./mvnw verify
 # runs them. Spotless is a source check, not needed to build.
 RUN mvn -B -q -DskipTests -Dspotless.check.skip=true \
-      -pl topology,producer -am package \
+      -pl topology,producer,gateway,cli -am package \
       org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy-dependencies -DincludeScope=runtime \
  && mkdir -p /out/lib \
- && for m in topology producer; do \
+ && for m in topology producer gateway cli; do \
       cp "$m"/target/dependency/*.jar /out/lib/ \
       && cp "$m"/target/runstream-"$m"-*.jar /out/lib/; \
     done \

@@ -29,9 +29,9 @@ import org.apache.kafka.common.config.ConfigException;
  *       {@code 127.0.0.1:9092}, registry on {@code 8081}, topology queries on {@code 8090}, web UI
  *       on {@code 8080});
  *   <li>an environment variable: {@code RUNSTREAM_} + the key upper-cased, dots as underscores
- *       ({@code RUNSTREAM_CLI_BOOTSTRAP_SERVERS} for {@value #BOOTSTRAP_SERVERS_CONFIG});
+ *       ({@code RUNSTREAM_BOOTSTRAP_SERVERS} for {@value #BOOTSTRAP_SERVERS_CONFIG});
  *   <li>a system property: {@code runstream.} + the key ({@code
- *       -Drunstream.cli.bootstrap.servers=kafka:9092});
+ *       -Drunstream.bootstrap.servers=kafka:9092});
  *   <li>the explicit values: the command-line options ({@code --bootstrap-servers}, {@code
  *       --registry-url}, {@code --query-url}, {@code --gateway-port}) or {@link #newBuilder()}.
  * </ol>
@@ -50,20 +50,20 @@ import org.apache.kafka.common.config.ConfigException;
 public final class CliConfig extends AbstractConfig {
 
   /** Key: Kafka bootstrap servers the commands connect to. */
-  public static final String BOOTSTRAP_SERVERS_CONFIG = "cli.bootstrap.servers";
+  public static final String BOOTSTRAP_SERVERS_CONFIG = "bootstrap.servers";
 
   private static final String BOOTSTRAP_SERVERS_DOC =
       "Kafka bootstrap servers, host:port[,host:port...], that tail, replay and worker use. The"
           + " demo and up start their own local cluster and ignore it.";
 
   /** Key: schema registry base URL (Confluent REST API). */
-  public static final String SCHEMA_REGISTRY_URL_CONFIG = "cli.schema.registry.url";
+  public static final String SCHEMA_REGISTRY_URL_CONFIG = "schema.registry.url";
 
   private static final String SCHEMA_REGISTRY_URL_DOC =
       "Base URL of the schema registry (Confluent REST API) that decodes and encodes the events.";
 
   /** Key: base URL of the topology's interactive-query HTTP service. */
-  public static final String QUERY_URL_CONFIG = "cli.query.url";
+  public static final String QUERY_URL_CONFIG = "query.url";
 
   private static final String QUERY_URL_DOC =
       "Base URL of the topology's interactive-query HTTP service: runs and usage read it, replay"

@@ -57,10 +57,10 @@ import picocli.CommandLine;
  *
  * <h2>Configuration</h2>
  *
- * {@link CliConfig}: defaults for the local platform, {@code RUNSTREAM_CLI_*} environment
- * variables, {@code -Drunstream.cli.*} system properties, then the options {@code
- * --bootstrap-servers}, {@code --registry-url}, {@code --query-url}, {@code --gateway-port} and
- * {@code --connect-timeout}, accepted by every command.
+ * {@link CliConfig}: defaults for the local platform, {@code RUNSTREAM_*} environment variables,
+ * {@code -Drunstream.*} system properties, then the options {@code --bootstrap-servers}, {@code
+ * --registry-url}, {@code --query-url}, {@code --gateway-port} and {@code --connect-timeout},
+ * accepted by every command.
  */
 public final class RunstreamCli {
   /** Exit code: success. */

@@ -25,12 +25,11 @@ class CliConfigTest {
   void shouldLetSystemPropertiesWinOverEnvironmentAndOptionsWinOverBoth() {
     Map<String, String> env =
         Map.of(
-            "RUNSTREAM_CLI_BOOTSTRAP_SERVERS", "env:9092",
+            "RUNSTREAM_BOOTSTRAP_SERVERS", "env:9092",
             "RUNSTREAM_CLI_GATEWAY_PORT", "9000",
-            "RUNSTREAM_CLI_QUERY_URL", "http://env:1/");
+            "RUNSTREAM_QUERY_URL", "http://env:1/");
     Map<String, String> props =
-        Map.of(
-            "runstream.cli.bootstrap.servers", "prop:9092", "runstream.cli.gateway.port", "9001");
+        Map.of("runstream.bootstrap.servers", "prop:9092", "runstream.cli.gateway.port", "9001");
     CliConfig config = new CliConfig(Map.of(CliConfig.GATEWAY_PORT_CONFIG, 9002), env, props);
     assertThat(config.bootstrapServers()).isEqualTo("prop:9092");
     assertThat(config.gatewayPort()).isEqualTo(9002);
@@ -50,9 +49,9 @@ class CliConfigTest {
 
   @Test
   void shouldRefuseAnUnknownKeyWhenGivenExplicitly() {
-    assertThatThrownBy(() -> CliConfig.newBuilder().set("cli.bootstrap.server", "x").build())
+    assertThatThrownBy(() -> CliConfig.newBuilder().set("bootstrap.server", "x").build())
         .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("cli.bootstrap.server");
+        .hasMessageContaining("bootstrap.server");
   }
 
   @Test

@@ -76,7 +76,7 @@ class RunstreamCliTest {
 
     Result config = run("runs", "--query-url", "nope");
     assertThat(config.exitCode()).isEqualTo(RunstreamCli.EXIT_USAGE);
-    assertThat(config.err()).contains("cli.query.url").hasLineCount(1);
+    assertThat(config.err()).contains("query.url").hasLineCount(1);
   }
 
   @Test

@@ -41,7 +41,8 @@ class DockerComposeTest {
    * module has a runnable main class.
    */
   static final List<String> REQUIRED_SERVICES =
-      List.of("kafka", "topics", "schema-registry", "topology-1", "topology-2", "worker");
+      List.of(
+          "kafka", "topics", "schema-registry", "topology-1", "topology-2", "gateway", "worker");
 
   /** Services that run to completion; every other service runs for long. */
   static final Set<String> ONE_SHOT_SERVICES = Set.of("topics", "worker");
@@ -55,6 +56,17 @@ class DockerComposeTest {
       Map.of(
           "dev.runstream.topology.TopologyApp",
           List.of("dev.runstream.topology.TopologyConfig", "dev.runstream.schemas.AvroSerdeConfig"),
+          "dev.runstream.gateway.Gateway",
+          List.of(
+              "dev.runstream.gateway.GatewayConfig",
+              "dev.runstream.client.ClientConfig",
+              "dev.runstream.schemas.AvroSerdeConfig"),
+          "dev.runstream.cli.RunstreamCli",
+          List.of(
+              "dev.runstream.cli.CliConfig",
+              "dev.runstream.producer.PublisherConfig",
+              "dev.runstream.client.ClientConfig",
+              "dev.runstream.schemas.AvroSerdeConfig"),
           "dev.runstream.producer.DemoAgent",
           List.of(
               "dev.runstream.producer.PublisherConfig", "dev.runstream.schemas.AvroSerdeConfig"));

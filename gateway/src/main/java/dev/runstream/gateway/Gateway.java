@@ -3,6 +3,7 @@ package dev.runstream.gateway;
 import dev.runstream.gateway.internal.GatewayServer;
 import java.net.URI;
 import java.util.Objects;
+import org.apache.kafka.common.config.ConfigException;
 
 /**
  * The runstream HTTP gateway: agent runs as Server-Sent Events, the materialized runs and usage as
@@ -106,5 +107,38 @@ public final class Gateway implements AutoCloseable {
   @Override
   public String toString() {
     return "Gateway[" + address() + "]";
+  }
+
+  /**
+   * Runs a gateway until the JVM is stopped, configured by {@link GatewayConfig#fromEnvironment()}
+   * (environment variables such as {@code RUNSTREAM_BOOTSTRAP_SERVERS}, {@code RUNSTREAM_QUERY_URL}
+   * and {@code RUNSTREAM_GATEWAY_HTTP_PORT}, or the matching {@code -Drunstream.*} system
+   * properties). Prints {@code http=<address>} once it serves. Exits with status 2 on invalid
+   * configuration, 1 if it cannot start; SIGTERM closes it gracefully.
+   *
+   * @param args ignored
+   * @throws InterruptedException never in practice; the main thread waits for JVM shutdown
+   */
+  public static void main(String[] args) throws InterruptedException {
+    GatewayConfig config;
+    try {
+      config = GatewayConfig.fromEnvironment();
+    } catch (ConfigException e) {
+      System.err.println("invalid gateway configuration: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    Gateway gateway;
+    try {
+      gateway = start(config);
+    } catch (GatewayException e) {
+      System.err.println(e.getMessage());
+      System.exit(1);
+      return;
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(gateway::close, "runstream-gateway-shutdown"));
+    System.out.println("http=" + gateway.address());
+    System.out.flush();
+    Thread.currentThread().join();
   }
 }

@@ -40,8 +40,8 @@ import picocli.CommandLine.Spec;
       "  3  unknown workflow (no event of it within the start timeout)",
       "  4  the broker, schema registry or topology query service is unreachable",
       "",
-      "Configuration: options win over RUNSTREAM_CLI_* environment variables and",
-      "-Drunstream.cli.* system properties (see cli/README.md)."
+      "Configuration: options win over RUNSTREAM_* environment variables (such as",
+      "RUNSTREAM_BOOTSTRAP_SERVERS) and -Drunstream.* system properties (see cli/README.md)."
     })
 public final class RootCommand implements Callable<Integer> {
 
