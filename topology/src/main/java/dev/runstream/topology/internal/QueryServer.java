@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.runstream.schemas.AvroJson;
 import dev.runstream.schemas.RunStatus;
 import dev.runstream.schemas.UsageAggregate;
 import dev.runstream.schemas.UsageDimension;

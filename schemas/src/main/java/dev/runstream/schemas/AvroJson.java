@@ -1,4 +1,4 @@
-package dev.runstream.topology.internal;
+package dev.runstream.schemas;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -18,21 +18,42 @@ import org.apache.avro.Schema;
 import org.apache.avro.generic.IndexedRecord;
 
 /**
- * Writes Avro records as the HTTP API's JSON: Avro field names (snake_case), unions unwrapped (a
- * {@code ["null", T]} is {@code null} or the T value), timestamps as ISO-8601 strings, decimals
- * ({@code cost_usd}) as decimal strings so no precision is lost, enums as their names.
+ * Writes Avro records (generated or generic) as runstream's JSON, the format of the topology's
+ * query API, the gateway's records and the command line's {@code --json}: Avro field names
+ * (snake_case), unions unwrapped (a {@code ["null", T]} is {@code null} or the T value), timestamps
+ * as ISO-8601 strings, decimals ({@code cost_usd}) as decimal strings so no precision is lost,
+ * enums as their names, bytes as Base64.
+ *
+ * <pre>{@code
+ * byte[] json = AvroJson.toJson(workflowRun, Set.of("text"));   // without the text
+ * }</pre>
+ *
+ * <p>Thread-safe and stateless. Failures of the underlying writer surface as {@link
+ * UncheckedIOException} from the byte-array methods and as {@link IOException} from the streaming
+ * ones.
  */
 public final class AvroJson {
   private static final JsonFactory JSON = new JsonFactory();
 
   private AvroJson() {}
 
-  /** The record as JSON bytes. */
+  /**
+   * The record as JSON bytes (UTF-8).
+   *
+   * @param record the record
+   * @return its JSON
+   */
   public static byte[] toJson(IndexedRecord record) {
     return toJson(record, Set.of());
   }
 
-  /** The record as JSON bytes, without the top-level fields named in {@code omit}. */
+  /**
+   * The record as JSON bytes (UTF-8), without the top-level fields named in {@code omit}.
+   *
+   * @param record the record
+   * @param omit names of top-level fields to leave out
+   * @return its JSON
+   */
   public static byte[] toJson(IndexedRecord record, Set<String> omit) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
     try (JsonGenerator g = JSON.createGenerator(out)) {
@@ -43,10 +64,32 @@ public final class AvroJson {
     return out.toByteArray();
   }
 
-  /** Writes {@code record}, without the top-level fields named in {@code omit}. */
+  /**
+   * Writes {@code record} as a JSON object, without the top-level fields named in {@code omit}.
+   *
+   * @param g where to write
+   * @param record the record
+   * @param omit names of top-level fields to leave out
+   * @throws IOException if the generator fails
+   */
   public static void writeRecord(JsonGenerator g, IndexedRecord record, Set<String> omit)
       throws IOException {
     g.writeStartObject();
+    writeFields(g, record, omit);
+    g.writeEndObject();
+  }
+
+  /**
+   * Writes the fields of {@code record} into the JSON object being written, without its braces, so
+   * a caller can put fields of its own around them.
+   *
+   * @param g where to write, inside an object
+   * @param record the record
+   * @param omit names of fields to leave out
+   * @throws IOException if the generator fails
+   */
+  public static void writeFields(JsonGenerator g, IndexedRecord record, Set<String> omit)
+      throws IOException {
     for (Schema.Field field : record.getSchema().getFields()) {
       if (omit.contains(field.name())) {
         continue;
@@ -54,7 +97,6 @@ public final class AvroJson {
       g.writeFieldName(field.name());
       write(g, field.schema(), record.get(field.pos()));
     }
-    g.writeEndObject();
   }
 
   private static void write(JsonGenerator g, Schema schema, Object value) throws IOException {

@@ -1,17 +1,10 @@
-package dev.runstream.topology;
+package dev.runstream.schemas;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.runstream.schemas.RunError;
-import dev.runstream.schemas.RunStatus;
-import dev.runstream.schemas.SequenceGap;
-import dev.runstream.schemas.StepRecord;
-import dev.runstream.schemas.StepType;
-import dev.runstream.schemas.ToolResult;
-import dev.runstream.schemas.WorkflowRun;
-import dev.runstream.topology.internal.AvroJson;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
@@ -38,11 +31,11 @@ class AvroJsonTest {
                         .setStepKey("s")
                         .setStepType(StepType.TOOL)
                         .setStartedAt(t)
-                        .setUsage(RunScript.usage(1, 2, "0.000000000001"))
+                        .setUsage(usage(1, 2, "0.000000000001"))
                         .build()))
             .setToolResults(List.of(new ToolResult("c", "tool", null, "{}")))
-            .setStepUsage(RunScript.usage(1, 2, "0.000000000001"))
-            .setUsage(RunScript.usage(1, 2, "12.5"))
+            .setStepUsage(usage(1, 2, "0.000000000001"))
+            .setUsage(usage(1, 2, "12.5"))
             .setError(new RunError("boom", "X", false, null))
             .setGaps(List.of(new SequenceGap(1L, 1L)))
             .build();
@@ -68,5 +61,9 @@ class AvroJsonTest {
     assertThat(summary.has("text")).isFalse();
     assertThat(summary.has("steps")).isFalse();
     assertThat(summary.has("usage")).isTrue();
+  }
+
+  private static Usage usage(long in, long out, String cost) {
+    return new Usage(in, out, in + out, new BigDecimal(cost).setScale(12));
   }
 }
