@@ -267,8 +267,10 @@ public final class BenchSuite {
         fanout =
             new Fanout(
                 o.subscribers(),
-                List.of(FanoutRow.unavailable(FanoutNames.SDK, "failed: " + e)),
-                GATEWAY_PENDING);
+                List.of(
+                    FanoutRow.unavailable(FanoutNames.SDK, "failed: " + e),
+                    FanoutRow.unavailable(FanoutNames.GATEWAY, "failed: " + e)),
+                "failed: " + e);
       }
     }
 
@@ -313,10 +315,10 @@ public final class BenchSuite {
     return true;
   }
 
-  static final String GATEWAY_PENDING =
-      "pending: the gateway's SSE endpoint (module gateway/) landed while this suite was written"
-          + " and is not wired into it yet, so only the SDK side (the same subscribers on one"
-          + " RunstreamClient, the baseline the gateway will be compared with) is measured";
+  static final String GATEWAY_MEASURED =
+      "one gateway (`dev.runstream.gateway.Gateway`) in a JVM of its own (-Xmx512m, ParallelGC),"
+          + " one SSE connection per workflow (`from=now`), its heap read from its Prometheus"
+          + " `/metrics` after `jcmd GC.run`; latency measured at the HTTP client in the bench JVM";
 
   static final String WORKLOAD_DESCRIPTION =
       "Simulated agent runs from the producer's `DemoAgent` (seeded): `agent_start`, 2–3 LLM"
@@ -586,8 +588,17 @@ public final class BenchSuite {
             sdk.deliveries(),
             Percentiles.ofNanos(sdk.latency()),
             null));
-    rows.add(FanoutRow.unavailable(FanoutNames.GATEWAY, "pending"));
-    return new Fanout(o.subscribers(), rows, GATEWAY_PENDING);
+    progress.step(0.5, o.subscribers() + " SSE connections on one gateway");
+    SubscriberHeapBench.Outcome gateway =
+        GatewayFanoutBench.run(cluster, o.subscribers(), o.fanoutRounds());
+    rows.add(
+        new FanoutRow(
+            FanoutNames.GATEWAY,
+            gateway.bytesPerSubscriberAfterTraffic(),
+            gateway.deliveries(),
+            Percentiles.ofNanos(gateway.latency()),
+            null));
+    return new Fanout(o.subscribers(), rows, GATEWAY_MEASURED);
   }
 
   private static void noteUnreached(List<String> notes, String who, int load, double achieved) {

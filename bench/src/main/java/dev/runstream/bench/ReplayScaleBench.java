@@ -169,12 +169,17 @@ final class ReplayScaleBench {
         points.add(point(ReplayNames.SCAN, behind, expected, scan));
         if (redis != null) {
           try (Jedis jedis = redis.connect()) {
+            long[] entriesRead = new long[1];
             ReplayBench.Measure x =
                 ReplayBench.measure(
                     ReplayNames.REDIS,
                     expected,
-                    () -> redis.replay(jedis, targetId, deserializer),
-                    () -> expected,
+                    () -> {
+                      int read = redis.replay(jedis, targetId, deserializer);
+                      entriesRead[0] += read;
+                      return read;
+                    },
+                    () -> entriesRead[0],
                     repeats);
             points.add(point(ReplayNames.REDIS, behind, expected, x));
           }
