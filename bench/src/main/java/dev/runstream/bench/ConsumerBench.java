@@ -16,7 +16,7 @@ import java.util.Map;
  *   <li>{@link SubscriberHeapBench}: heap per live subscriber with many subscribers.
  * </ol>
  *
- * <p>Options: {@code --only replay|latency|heap}; {@code --filler N} (1000000), {@code
+ * <p>Options: {@code --only replay|latency|heap|gateway}; {@code --filler N} (1000000), {@code
  * --workflow-events N} (1000), {@code --view topology|stub} (where the replay index comes from) for
  * the replay; {@code --rate R} (10000 events/s), {@code --seconds S} (30), {@code --workflows W}
  * (100), {@code --subscribers-per-workflow K} (1) for the latency; {@code --subscribers N} (1000)
@@ -49,6 +49,9 @@ public final class ConsumerBench {
       }
       if (only.equals("all") || only.equals("heap")) {
         SubscriberHeapBench.run(cluster, options);
+      }
+      if (only.equals("all") || only.equals("gateway")) {
+        GatewayFanoutBench.run(cluster, intOption(options, "subscribers", 1_000), 10);
       }
     }
   }

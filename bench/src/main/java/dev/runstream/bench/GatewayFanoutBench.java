@@ -9,22 +9,26 @@ import dev.runstream.producer.PublisherConfig;
 import dev.runstream.producer.RunStep;
 import dev.runstream.schemas.StepType;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.StandardSocketOptions;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpResponse.BodyHandler;
-import java.net.http.HttpResponse.BodySubscribers;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
@@ -37,8 +41,9 @@ import java.util.regex.Pattern;
  * The heap figure is the gateway's used heap after full collections ({@code jcmd GC.run}, then
  * Micrometer's {@code jvm_memory_used_bytes{area="heap"}} from its {@code /metrics}): before the
  * connections, with them open, and after every connection received {@code rounds} text deltas.
- * Latency is publish to the SSE line arriving at the client, for deltas that carry their publish
- * time, as in {@link SubscriberHeapBench}, the in-process baseline.
+ * Latency is publish to the SSE frame arriving at the client (one NIO selector thread reading every
+ * connection), for deltas that carry their publish time, as in {@link SubscriberHeapBench}, the
+ * in-process baseline.
  */
 final class GatewayFanoutBench {
   private static final Pattern MEASURED_CONTENT = Pattern.compile("\"content\":\"m(\\d+)\"");
@@ -90,38 +95,33 @@ final class GatewayFanoutBench {
       publisher.flush();
 
       // Warm-up, as in the baseline: the shared readers, the schema cache, the JIT.
-      List<Connection> warm = new ArrayList<>();
-      for (AgentRun run : runs.subList(subscribers, runs.size())) {
-        warm.add(Connection.open(http, base, run.workflowId(), null));
+      List<String> warmIds = new ArrayList<>();
+      runs.subList(subscribers, runs.size()).forEach(r -> warmIds.add(r.workflowId()));
+      try (SseReaders warm = new SseReaders(base, warmIds, frame -> {})) {
+        if (!warm.awaitOpened(60)) {
+          throw new IllegalStateException("the warm-up SSE connections did not open within 60 s");
+        }
       }
-      for (Connection c : warm) {
-        c.headers.await(60, TimeUnit.SECONDS);
-      }
-      warm.forEach(Connection::cancel);
       Thread.sleep(1_000);
 
       long before = heapAfterGc(http, base, gateway.pid());
       AtomicLong delivered = new AtomicLong();
       LatencyBench.Recorder latencies = new LatencyBench.Recorder(rounds * subscribers + 1_000);
-      List<Connection> connections = new ArrayList<>();
-      for (AgentRun run : runs.subList(0, subscribers)) {
-        connections.add(
-            Connection.open(
-                http,
-                base,
-                run.workflowId(),
-                line -> {
-                  Matcher m = MEASURED_CONTENT.matcher(line);
-                  if (m.find()) {
-                    latencies.record(System.nanoTime() - Long.parseLong(m.group(1)));
-                    delivered.incrementAndGet();
-                  }
-                }));
-      }
-      for (Connection c : connections) {
-        if (!c.headers.await(60, TimeUnit.SECONDS)) {
-          throw new IllegalStateException("an SSE connection did not open within 60 s");
-        }
+      List<String> ids = new ArrayList<>();
+      runs.subList(0, subscribers).forEach(r -> ids.add(r.workflowId()));
+      SseReaders connections =
+          new SseReaders(
+              base,
+              ids,
+              frame -> {
+                Matcher m = MEASURED_CONTENT.matcher(frame);
+                if (m.find()) {
+                  latencies.record(System.nanoTime() - Long.parseLong(m.group(1)));
+                  delivered.incrementAndGet();
+                }
+              });
+      if (!connections.awaitOpened(60)) {
+        throw new IllegalStateException("the SSE connections did not open within 60 s");
       }
       // The response headers leave once the stream is registered; give the readers a moment.
       Thread.sleep(500);
@@ -158,7 +158,7 @@ final class GatewayFanoutBench {
           latency.p50Ms(),
           latency.p99Ms(),
           latency.p999Ms());
-      connections.forEach(Connection::cancel);
+      connections.close();
       for (AgentRun run : runs) {
         run.step("llm").finish("{}");
         run.finish("done");
@@ -178,57 +178,94 @@ final class GatewayFanoutBench {
     }
   }
 
-  /** One SSE connection; {@code onLine} sees every line of the stream. */
-  private static final class Connection {
-    final CountDownLatch headers = new CountDownLatch(1);
-    CompletableFuture<HttpResponse<Void>> response;
+  /**
+   * Every SSE connection on one selector thread: plain HTTP/1.1 over NIO sockets, the bytes scanned
+   * as they arrive. A frame is found whole by its blank line, so a TCP read that splits one is
+   * carried over; chunk-size lines of the chunked encoding never hold a blank line and are skipped
+   * with the rest of the frame. (java.net.http's per-response body pipeline added hundreds of
+   * milliseconds of client-side delay at this fan-out, so it measured the client, not the gateway.)
+   */
+  private static final class SseReaders implements AutoCloseable {
+    private final Selector selector = Selector.open();
+    private final Thread loop;
+    private final CountDownLatch opened;
+    private final java.util.function.Consumer<String> onFrame;
+    private volatile boolean running = true;
 
-    static Connection open(
-        HttpClient http, URI base, String workflowId, java.util.function.Consumer<String> onLine) {
-      Connection c = new Connection();
-      HttpRequest request =
-          HttpRequest.newBuilder(base.resolve("/v1/workflows/" + workflowId + "/events?from=now"))
-              .header("Accept", "text/event-stream")
-              .GET()
-              .build();
-      BodyHandler<Void> handler =
-          info -> {
-            c.headers.countDown();
-            return BodySubscribers.fromLineSubscriber(new LineSink(onLine));
-          };
-      c.response = http.sendAsync(request, handler);
-      return c;
+    SseReaders(URI base, List<String> workflowIds, java.util.function.Consumer<String> onFrame)
+        throws IOException {
+      this.onFrame = onFrame;
+      this.opened = new CountDownLatch(workflowIds.size());
+      for (String id : workflowIds) {
+        SocketChannel channel =
+            SocketChannel.open(new InetSocketAddress(base.getHost(), base.getPort()));
+        channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+        String request =
+            "GET /v1/workflows/"
+                + id
+                + "/events?from=now HTTP/1.1\r\nHost: "
+                + base.getHost()
+                + "\r\nAccept: text/event-stream\r\n\r\n";
+        ByteBuffer out = ByteBuffer.wrap(request.getBytes(StandardCharsets.US_ASCII));
+        while (out.hasRemaining()) {
+          channel.write(out);
+        }
+        channel.configureBlocking(false);
+        channel.register(selector, SelectionKey.OP_READ, new StringBuilder());
+      }
+      loop = new Thread(this::readAll, "bench-sse-readers");
+      loop.setDaemon(true);
+      loop.start();
     }
 
-    void cancel() {
-      response.cancel(true);
-    }
-  }
-
-  private static final class LineSink implements Flow.Subscriber<String> {
-    private final java.util.function.Consumer<String> onLine;
-
-    LineSink(java.util.function.Consumer<String> onLine) {
-      this.onLine = onLine;
+    boolean awaitOpened(long seconds) throws InterruptedException {
+      return opened.await(seconds, TimeUnit.SECONDS);
     }
 
-    @Override
-    public void onSubscribe(Flow.Subscription subscription) {
-      subscription.request(Long.MAX_VALUE);
-    }
-
-    @Override
-    public void onNext(String line) {
-      if (onLine != null) {
-        onLine.accept(line);
+    private void readAll() {
+      ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
+      try {
+        while (running) {
+          selector.select(100);
+          for (SelectionKey key : selector.selectedKeys()) {
+            SocketChannel channel = (SocketChannel) key.channel();
+            StringBuilder pending = (StringBuilder) key.attachment();
+            buffer.clear();
+            int n = channel.read(buffer);
+            if (n < 0) {
+              key.cancel();
+              channel.close();
+              continue;
+            }
+            pending.append(new String(buffer.array(), 0, n, StandardCharsets.UTF_8));
+            int end;
+            while ((end = pending.indexOf("\n\n")) >= 0) {
+              String frame = pending.substring(0, end);
+              pending.delete(0, end + 2);
+              if (frame.startsWith("HTTP/1.1 ")) {
+                opened.countDown();
+              }
+              onFrame.accept(frame);
+            }
+          }
+          selector.selectedKeys().clear();
+        }
+      } catch (IOException e) {
+        if (running) {
+          throw new UncheckedIOException(e);
+        }
       }
     }
 
     @Override
-    public void onError(Throwable throwable) {}
-
-    @Override
-    public void onComplete() {}
+    public void close() throws Exception {
+      running = false;
+      loop.join(5_000);
+      for (SelectionKey key : selector.keys()) {
+        key.channel().close();
+      }
+      selector.close();
+    }
   }
 
   private static void awaitHealthy(HttpClient http, URI base, Process gateway, Path log)

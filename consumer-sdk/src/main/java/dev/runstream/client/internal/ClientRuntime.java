@@ -68,6 +68,7 @@ import org.slf4j.LoggerFactory;
 public final class ClientRuntime implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ClientRuntime.class);
   private static final int MAX_IDLE_CONSUMERS = 4;
+  private static final int CATCH_UP_FETCH_MAX_WAIT_MS = 20;
 
   private final ClientConfig config;
   private final String topic;
@@ -595,6 +596,12 @@ public final class ClientRuntime implements AutoCloseable {
     props.putIfAbsent(ConsumerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1_000);
     props.putIfAbsent(
         ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, role.startsWith("live") ? "latest" : "none");
+    if (!role.startsWith("live")) {
+      // A catch-up reader only reads up to an offset it already knows, but the client prefetches:
+      // its last fetch waits at the log end for fetch.max.wait.ms (500 ms by default), and a pooled
+      // consumer's next replay cannot fetch from that broker until it returns.
+      props.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, CATCH_UP_FETCH_MAX_WAIT_MS);
+    }
     Consumer<byte[], byte[]> consumer =
         new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     openConsumers.add(consumer);
