@@ -3,34 +3,37 @@ package dev.runstream.cluster;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.methods;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.domain.JavaMethod;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
-import com.tngtech.archunit.junit.AnalyzeClasses;
-import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchCondition;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.ConditionEvents;
 import com.tngtech.archunit.lang.SimpleConditionEvent;
+import dev.runstream.fixture.PlantedManager;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 
-@AnalyzeClasses(
-    packages = "dev.runstream",
-    importOptions = {ImportOption.DoNotIncludeTests.class, ImportOption.DoNotIncludeJars.class})
+/**
+ * The module layout rules of the local cluster. This module cannot use the shared {@code
+ * RunstreamArchitecture} (in the schemas test-jar, whose module tests on this one), so it states
+ * the same boundary for its own package.
+ */
 class ArchitectureTest {
 
   private static final String INTERNAL = "dev.runstream.cluster.internal..";
 
-  @ArchTest
   static final ArchRule shouldKeepClassesInModulePackagesWhenCompiled =
       classes()
           .should()
           .resideInAnyPackage("dev.runstream.cluster", INTERNAL)
           .because("the module's API is dev.runstream.cluster and everything else is internal");
 
-  @ArchTest
   static final ArchRule shouldHideInternalsWhenUsedFromOtherPackages =
       noClasses()
           .that()
@@ -40,7 +43,6 @@ class ArchitectureTest {
           .resideInAPackage(INTERNAL)
           .allowEmptyShould(true);
 
-  @ArchTest
   static final ArchRule shouldNotExposeInternalTypesWhenMethodsArePublic =
       methods()
           .that()
@@ -53,7 +55,6 @@ class ArchitectureTest {
           .arePublic()
           .should(notMentionInternalTypes());
 
-  @ArchTest
   static final ArchRule shouldNotExtendInternalTypesWhenPublic =
       classes()
           .that()
@@ -67,7 +68,6 @@ class ArchitectureTest {
                   (JavaClass c) ->
                       c.getPackageName().startsWith("dev.runstream.cluster.internal")));
 
-  @ArchTest
   static final ArchRule shouldAvoidVagueNamesWhenNamingClasses =
       noClasses()
           .should()
@@ -76,6 +76,46 @@ class ArchitectureTest {
           .haveSimpleNameEndingWith("Utils")
           .orShould()
           .haveSimpleNameEndingWith("Manager");
+
+  private static final List<ArchRule> RULES =
+      List.of(
+          shouldKeepClassesInModulePackagesWhenCompiled,
+          shouldHideInternalsWhenUsedFromOtherPackages,
+          shouldNotExposeInternalTypesWhenMethodsArePublic,
+          shouldNotExtendInternalTypesWhenPublic,
+          shouldAvoidVagueNamesWhenNamingClasses);
+
+  @Test
+  void shouldKeepTheModuleLayoutWhenCompiled() {
+    JavaClasses classes =
+        new ClassFileImporter()
+            .withImportOption(new ImportOption.DoNotIncludeTests())
+            .withImportOption(new ImportOption.DoNotIncludeJars())
+            .importPackages("dev.runstream");
+
+    assertThat(classes.containPackage("dev.runstream.cluster"))
+        .as("this module's classes")
+        .isTrue();
+    assertThat(violations(classes)).isEmpty();
+  }
+
+  @Test
+  void shouldReportClassWhenPlantedOutsideTheLayoutWithAVagueName() {
+    JavaClasses planted = new ClassFileImporter().importClasses(PlantedManager.class);
+
+    assertThat(details(shouldKeepClassesInModulePackagesWhenCompiled, planted))
+        .anySatisfy(line -> assertThat(line).contains(PlantedManager.class.getName()));
+    assertThat(details(shouldAvoidVagueNamesWhenNamingClasses, planted))
+        .anySatisfy(line -> assertThat(line).contains("Manager"));
+  }
+
+  private static List<String> violations(JavaClasses classes) {
+    return RULES.stream().flatMap(rule -> details(rule, classes).stream()).toList();
+  }
+
+  private static List<String> details(ArchRule rule, JavaClasses classes) {
+    return rule.evaluate(classes).getFailureReport().getDetails();
+  }
 
   private static ArchCondition<JavaMethod> notMentionInternalTypes() {
     return new ArchCondition<>("not mention internal types in their signature") {

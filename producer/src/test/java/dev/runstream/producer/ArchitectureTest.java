@@ -1,12 +1,19 @@
 package dev.runstream.producer;
 
-import com.tngtech.archunit.core.importer.ImportOption;
-import com.tngtech.archunit.junit.AnalyzeClasses;
-import com.tngtech.archunit.junit.ArchTest;
-import com.tngtech.archunit.junit.ArchTests;
-import dev.runstream.schemas.RunstreamArchitecture;
+import static org.assertj.core.api.Assertions.assertThat;
 
-@AnalyzeClasses(packages = "dev.runstream", importOptions = ImportOption.DoNotIncludeTests.class)
+import com.tngtech.archunit.core.domain.JavaClasses;
+import dev.runstream.schemas.RunstreamArchitecture;
+import org.junit.jupiter.api.Test;
+
 class ArchitectureTest {
-  @ArchTest static final ArchTests RULES = ArchTests.in(RunstreamArchitecture.class);
+  @Test
+  void shouldKeepTheModuleLayoutWhenCompiled() {
+    JavaClasses classes = RunstreamArchitecture.importProject();
+
+    assertThat(classes.containPackage("dev.runstream.producer"))
+        .as("this module's classes")
+        .isTrue();
+    assertThat(RunstreamArchitecture.violations(classes)).isEmpty();
+  }
 }

@@ -8,19 +8,24 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noMethods;
 
 import com.tngtech.archunit.core.domain.JavaAccess;
 import com.tngtech.archunit.core.domain.JavaClass;
-import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchCondition;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.ConditionEvents;
 import com.tngtech.archunit.lang.SimpleConditionEvent;
+import java.util.List;
 import java.util.regex.Pattern;
 
 /**
  * The module boundary rules every runstream module enforces: each module has one public package
  * {@code dev.runstream.<module>}, its implementation lives in {@code
  * dev.runstream.<module>.internal}, and no other module touches those internals. Shared through
- * this module's test-jar; a module's test declares {@code @ArchTest static final ArchTests RULES =
- * ArchTests.in(RunstreamArchitecture.class);}.
+ * this module's test-jar; a module's {@code ArchitectureTest} imports the compiled classes on its
+ * classpath with {@link #importProject()}, checks that its own package is among them, and asserts
+ * that {@link #violations(JavaClasses)} is empty. {@code RunstreamArchitectureTest} shows that each
+ * rule fails on a planted violation.
  */
 public final class RunstreamArchitecture {
   private static final Pattern PACKAGE =
@@ -28,7 +33,6 @@ public final class RunstreamArchitecture {
 
   private RunstreamArchitecture() {}
 
-  @ArchTest
   public static final ArchRule everyClassLivesInThePublicPackageOrInternal =
       classes()
           .that()
@@ -46,7 +50,6 @@ public final class RunstreamArchitecture {
                 }
               });
 
-  @ArchTest
   public static final ArchRule internalsAreOnlyUsedByTheirOwnModule =
       classes()
           .that()
@@ -66,7 +69,6 @@ public final class RunstreamArchitecture {
                 }
               });
 
-  @ArchTest
   public static final ArchRule publicApiDoesNotExposeInternals =
       noMethods()
           .that()
@@ -80,7 +82,6 @@ public final class RunstreamArchitecture {
           .haveRawParameterTypes(anyElementThat(resideInAPackage("..internal..")))
           .allowEmptyShould(true);
 
-  @ArchTest
   public static final ArchRule namesSayWhatThingsAre =
       noClasses()
           .that()
@@ -93,6 +94,38 @@ public final class RunstreamArchitecture {
           .haveSimpleNameEndingWith("Manager")
           .orShould()
           .haveSimpleNameEndingWith("Helper");
+
+  /** Every rule above. */
+  public static final List<ArchRule> RULES =
+      List.of(
+          everyClassLivesInThePublicPackageOrInternal,
+          internalsAreOnlyUsedByTheirOwnModule,
+          publicApiDoesNotExposeInternals,
+          namesSayWhatThingsAre);
+
+  /**
+   * The compiled main classes of {@code dev.runstream} on the classpath: the module's own and those
+   * of the runstream modules it depends on; test classes are left out.
+   *
+   * @return the classes
+   */
+  public static JavaClasses importProject() {
+    return new ClassFileImporter()
+        .withImportOption(new ImportOption.DoNotIncludeTests())
+        .importPackages("dev.runstream");
+  }
+
+  /**
+   * What {@code classes} break, one line per violation, over every rule.
+   *
+   * @param classes the classes to check
+   * @return the violations; empty when the layout holds
+   */
+  public static List<String> violations(JavaClasses classes) {
+    return RULES.stream()
+        .flatMap(rule -> rule.evaluate(classes).getFailureReport().getDetails().stream())
+        .toList();
+  }
 
   private static String moduleOf(JavaClass javaClass) {
     String[] parts = javaClass.getPackageName().split("\\.");
