@@ -221,7 +221,7 @@ public final class ClientConfig extends AbstractConfig {
               QUERY_URL_CONFIG,
               Type.LIST,
               "http://127.0.0.1:8090",
-              httpUrlList(),
+              ConfigSources.httpUrlList(false),
               Importance.HIGH,
               QUERY_URL_DOC)
           .define(
@@ -530,30 +530,6 @@ public final class ClientConfig extends AbstractConfig {
       @Override
       public String toString() {
         return String.join(", ", names);
-      }
-    };
-  }
-
-  private static ConfigDef.Validator httpUrlList() {
-    ConfigDef.Validator url = ConfigSources.httpUrl();
-    return new ConfigDef.Validator() {
-      @Override
-      @SuppressWarnings("unchecked")
-      public void ensureValid(String name, Object value) {
-        if (value == null) {
-          throw new ConfigException(name, null, "must be a list of http(s) URLs, or empty");
-        }
-        for (Object item : (List<Object>) value) {
-          String text = item.toString().trim();
-          if (!text.isEmpty()) {
-            url.ensureValid(name, text);
-          }
-        }
-      }
-
-      @Override
-      public String toString() {
-        return "absolute http(s) URLs, comma-separated, or empty";
       }
     };
   }

@@ -167,7 +167,7 @@ public final class GatewayConfig extends AbstractConfig {
               QUERY_URL_CONFIG,
               Type.LIST,
               "http://127.0.0.1:8090",
-              nonEmptyHttpUrlList(),
+              ConfigSources.httpUrlList(true),
               Importance.HIGH,
               QUERY_URL_DOC)
           .define(
@@ -400,27 +400,6 @@ public final class GatewayConfig extends AbstractConfig {
   @Override
   public String toString() {
     return "GatewayConfig" + toMap();
-  }
-
-  private static ConfigDef.Validator nonEmptyHttpUrlList() {
-    ConfigDef.Validator url = ConfigSources.httpUrl();
-    return new ConfigDef.Validator() {
-      @Override
-      @SuppressWarnings("unchecked")
-      public void ensureValid(String name, Object value) {
-        if (value == null || ((List<Object>) value).isEmpty()) {
-          throw new ConfigException(name, value, "must be at least one http(s) URL");
-        }
-        for (Object item : (List<Object>) value) {
-          url.ensureValid(name, item.toString().trim());
-        }
-      }
-
-      @Override
-      public String toString() {
-        return "absolute http(s) URLs, comma-separated";
-      }
-    };
   }
 
   private static ConfigDef.Validator bindAddress() {

@@ -3,6 +3,7 @@ package dev.runstream.schemas;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.kafka.common.config.ConfigDef;
@@ -84,6 +85,33 @@ public final class ConfigSources {
       @Override
       public String toString() {
         return "an absolute http(s) URL";
+      }
+    };
+  }
+
+  /**
+   * Validates a list of absolute http or https URLs (a {@code LIST} key); blank items are ignored.
+   *
+   * @param required whether at least one URL must be given
+   * @return the validator
+   */
+  public static ConfigDef.Validator httpUrlList(boolean required) {
+    ConfigDef.Validator url = httpUrl();
+    return new ConfigDef.Validator() {
+      @Override
+      public void ensureValid(String name, Object value) {
+        List<?> items = value instanceof List<?> list ? list : List.of();
+        List<String> urls =
+            items.stream().map(item -> item.toString().trim()).filter(u -> !u.isEmpty()).toList();
+        if (value == null || (required && urls.isEmpty())) {
+          throw new ConfigException(name, value, "must be " + this);
+        }
+        urls.forEach(u -> url.ensureValid(name, u));
+      }
+
+      @Override
+      public String toString() {
+        return "absolute http(s) URLs, comma-separated" + (required ? "" : ", or empty");
       }
     };
   }
