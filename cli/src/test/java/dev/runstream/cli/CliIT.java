@@ -239,6 +239,8 @@ class CliIT {
         .contains("live29 ", "✓ Completed step: llm_1")
         .endsWith("❌ Agent failed: the model timed out (timeout)\n");
 
+    // The view is eventually consistent: the tail can end before the topology applies the error.
+    awaitView(run.workflowId(), v -> "FAILED".equals(v.path("status").asText()));
     Result ended = cli("tail", run.workflowId());
     assertThat(ended.exitCode()).isZero();
     assertThat(ended.err()).contains("already ended (FAILED)");
