@@ -4,6 +4,7 @@ import dev.runstream.cluster.internal.ApicurioRegistry;
 import dev.runstream.cluster.internal.DataDirectory;
 import dev.runstream.cluster.internal.KafkaBroker;
 import dev.runstream.cluster.internal.PortAllocator;
+import dev.runstream.cluster.internal.SecureMode;
 import dev.runstream.cluster.internal.TopicProvisioner;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -67,6 +68,7 @@ public final class LocalCluster implements AutoCloseable {
   private final KafkaBroker broker;
   private final ApicurioRegistry registry;
   private final List<TopicSpec> topics;
+  private final ClusterSecurity security;
   private final Thread shutdownHook;
   private Duration startupDuration = Duration.ZERO;
   private boolean closed;
@@ -75,8 +77,10 @@ public final class LocalCluster implements AutoCloseable {
       LocalClusterConfig config,
       DataDirectory data,
       KafkaBroker broker,
-      ApicurioRegistry registry) {
+      ApicurioRegistry registry,
+      ClusterSecurity security) {
     this.config = config;
+    this.security = security;
     this.data = data;
     this.broker = broker;
     this.registry = registry;
@@ -115,14 +119,13 @@ public final class LocalCluster implements AutoCloseable {
     LocalCluster cluster = null;
     try {
       int[] ports =
-          config.registryEnabled()
-              ? PortAllocator.resolve(
-                  List.of("broker", "controller", "registry"),
-                  config.brokerPort(),
-                  config.controllerPort(),
-                  config.registryPort())
-              : PortAllocator.resolve(
-                  List.of("broker", "controller"), config.brokerPort(), config.controllerPort());
+          PortAllocator.resolve(
+              List.of("broker", "controller", "registry", "mtls"),
+              config.brokerPort(),
+              config.controllerPort(),
+              config.registryEnabled() ? config.registryPort() : -1,
+              config.securityEnabled() ? config.mtlsPort() : -1);
+      SecureMode secure = config.securityEnabled() ? SecureMode.open(data.path()) : null;
       ApicurioRegistry registry =
           config.registryEnabled()
               ? new ApicurioRegistry(
@@ -134,8 +137,20 @@ public final class LocalCluster implements AutoCloseable {
               : null;
       KafkaBroker broker =
           new KafkaBroker(
-              data.path(), ports[0], ports[1], config.brokerHeap(), config.brokerJvmOptions());
-      cluster = new LocalCluster(config, data, broker, registry);
+              data.path(),
+              ports[0],
+              ports[1],
+              ports[3],
+              secure,
+              config.brokerHeap(),
+              config.brokerJvmOptions());
+      cluster =
+          new LocalCluster(
+              config,
+              data,
+              broker,
+              registry,
+              secure == null ? null : new ClusterSecurity(secure, broker));
       cluster.boot(begin, deadline);
       return cluster;
     } catch (RuntimeException | Error e) {
@@ -161,6 +176,9 @@ public final class LocalCluster implements AutoCloseable {
     broker.prepare();
     broker.start();
     broker.awaitReady(deadline);
+    if (security != null) {
+      security.createUsers(config.securityUsers(), deadline);
+    }
     long brokerReady = System.nanoTime();
     TopicProvisioner.createMissing(broker.adminConfig(), topics, deadline);
     long topicsReady = System.nanoTime();
@@ -186,6 +204,29 @@ public final class LocalCluster implements AutoCloseable {
    */
   public String bootstrapServers() {
     return broker.bootstrapServers();
+  }
+
+  /**
+   * The secure mode's credentials and client settings.
+   *
+   * @return the security of a cluster started with {@code security.enabled=true}
+   * @throws LocalClusterException if the cluster runs without security
+   */
+  public ClusterSecurity security() {
+    if (security == null) {
+      throw new LocalClusterException(
+          "The local cluster runs without security (security.enabled=false)");
+    }
+    return security;
+  }
+
+  /**
+   * Whether the cluster runs in secure mode.
+   *
+   * @return {@code true} if {@link #security()} is available
+   */
+  public boolean isSecure() {
+    return security != null;
   }
 
   /**
@@ -462,6 +503,12 @@ public final class LocalCluster implements AutoCloseable {
       out.println("schema.registry.url=" + cluster.schemaRegistryUrl());
     }
     out.println("data.dir=" + cluster.dataDirectory());
+    if (cluster.security != null) {
+      out.println("security.protocol=SASL_SSL");
+      out.println("mtls.bootstrap.servers=" + cluster.security.mtlsBootstrapServers());
+      out.println("security.dir=" + cluster.security.directory());
+      out.println("users=" + cluster.security.users());
+    }
     for (TopicSpec topic : cluster.topics()) {
       out.println(
           "topic="

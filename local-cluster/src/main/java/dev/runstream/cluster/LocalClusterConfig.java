@@ -3,6 +3,7 @@ package dev.runstream.cluster;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -167,7 +168,54 @@ public final class LocalClusterConfig {
       "Extra options for the registry JVM, comma-separated, appended after the built-in ones;"
           + " Quarkus and Apicurio settings can be passed as -Dkey=value.";
 
+  /** Key: run the broker in secure mode. */
+  public static final String SECURITY_ENABLED_CONFIG = "security.enabled";
+
+  private static final String SECURITY_ENABLED_DOC =
+      "Secure mode: the bootstrap listener (broker.port) is SASL_SSL with SCRAM-SHA-512, a second"
+          + " listener (mtls.port) requires client certificates, and the controller listener uses"
+          + " mutual TLS. A self-signed CA, the broker's and each user's certificates and random"
+          + " passwords are generated at first start into <data.dir>/security (secrets.properties,"
+          + " mode 600). StandardAuthorizer denies everything without an ACL; User:admin and"
+          + " User:broker are super users. See LocalCluster#security().";
+
+  /** Key: loopback port of the mutual-TLS listener in secure mode. */
+  public static final String MTLS_PORT_CONFIG = "mtls.port";
+
+  private static final String MTLS_PORT_DOC =
+      "Loopback port of the SSL listener that requires a client certificate (secure mode only); 0"
+          + " picks a free port at start.";
+
+  /** Key: SCRAM users created at start in secure mode. */
+  public static final String SECURITY_USERS_CONFIG = "security.users";
+
+  private static final String SECURITY_USERS_DOC =
+      "SCRAM-SHA-512 users created at start in secure mode, besides admin, each with a random"
+          + " password and a client certificate (CN=<user>). Names: letters, digits, '.', '_', '-'.";
+
+  /** Key: tenants whose prefixed topics are created at start. */
+  public static final String TENANTS_CONFIG = "tenants";
+
+  private static final String TENANTS_DOC =
+      "Tenants whose own topics are created at start besides the unprefixed ones: for tenant t,"
+          + " t.agent-events, t.workflow-runs, t.usage-aggregates and t.agent-events-dlq (see"
+          + " TopicSpec#runstreamTopics(String, int)).";
+
   private static final Range PORT = Range.between(0, 65535);
+
+  private static final ConfigDef.Validator NAMES =
+      (name, value) -> {
+        if (value instanceof List<?> list) {
+          for (Object item : list) {
+            if (!String.valueOf(item).matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
+              throw new ConfigException(
+                  name,
+                  item,
+                  "use 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit");
+            }
+          }
+        }
+      };
 
   private static final ConfigDef.Validator HEAP_SIZE = new HeapSizeValidator();
 
@@ -176,6 +224,22 @@ public final class LocalClusterConfig {
           .define(BROKER_PORT_CONFIG, Type.INT, 9092, PORT, Importance.HIGH, BROKER_PORT_DOC)
           .define(CONTROLLER_PORT_CONFIG, Type.INT, 9093, PORT, Importance.LOW, CONTROLLER_PORT_DOC)
           .define(REGISTRY_PORT_CONFIG, Type.INT, 8081, PORT, Importance.HIGH, REGISTRY_PORT_DOC)
+          .define(
+              SECURITY_ENABLED_CONFIG,
+              Type.BOOLEAN,
+              false,
+              null,
+              Importance.HIGH,
+              SECURITY_ENABLED_DOC)
+          .define(MTLS_PORT_CONFIG, Type.INT, 9094, PORT, Importance.MEDIUM, MTLS_PORT_DOC)
+          .define(
+              SECURITY_USERS_CONFIG,
+              Type.LIST,
+              List.of(),
+              NAMES,
+              Importance.MEDIUM,
+              SECURITY_USERS_DOC)
+          .define(TENANTS_CONFIG, Type.LIST, List.of(), NAMES, Importance.MEDIUM, TENANTS_DOC)
           .define(
               REGISTRY_ENABLED_CONFIG,
               Type.BOOLEAN,
@@ -422,6 +486,44 @@ public final class LocalClusterConfig {
   }
 
   /**
+   * Whether the cluster runs in secure mode ({@value #SECURITY_ENABLED_CONFIG}).
+   *
+   * @return {@code true} for SASL_SSL and mutual-TLS listeners with ACLs
+   */
+  public boolean securityEnabled() {
+    return (Boolean) values.get(SECURITY_ENABLED_CONFIG);
+  }
+
+  /**
+   * The mutual-TLS port ({@value #MTLS_PORT_CONFIG}).
+   *
+   * @return the port, 0 for a free one
+   */
+  public int mtlsPort() {
+    return (Integer) values.get(MTLS_PORT_CONFIG);
+  }
+
+  /**
+   * The SCRAM users created at start in secure mode ({@value #SECURITY_USERS_CONFIG}).
+   *
+   * @return the names, without admin unless listed
+   */
+  @SuppressWarnings("unchecked")
+  public List<String> securityUsers() {
+    return List.copyOf((List<String>) values.get(SECURITY_USERS_CONFIG));
+  }
+
+  /**
+   * The tenants whose topics are created at start ({@value #TENANTS_CONFIG}).
+   *
+   * @return the tenant ids
+   */
+  @SuppressWarnings("unchecked")
+  public List<String> tenants() {
+    return List.copyOf((List<String>) values.get(TENANTS_CONFIG));
+  }
+
+  /**
    * The configured data directory.
    *
    * @return the directory, or empty when a temporary directory is created at start
@@ -467,7 +569,11 @@ public final class LocalClusterConfig {
    * @return the topics, immutable
    */
   public List<TopicSpec> topics() {
-    return TopicSpec.runstreamTopics(topicPartitions());
+    List<TopicSpec> topics = new ArrayList<>(TopicSpec.runstreamTopics(topicPartitions()));
+    for (String tenant : tenants()) {
+      topics.addAll(TopicSpec.runstreamTopics(tenant + ".", topicPartitions()));
+    }
+    return List.copyOf(topics);
   }
 
   /**
@@ -606,7 +712,37 @@ public final class LocalClusterConfig {
      * @return this builder
      */
     public Builder freePorts() {
-      return brokerPort(0).controllerPort(0).registryPort(0);
+      return brokerPort(0).controllerPort(0).registryPort(0).set(MTLS_PORT_CONFIG, 0);
+    }
+
+    /**
+     * Sets {@value LocalClusterConfig#SECURITY_ENABLED_CONFIG}.
+     *
+     * @param enabled whether to run in secure mode
+     * @return this builder
+     */
+    public Builder securityEnabled(boolean enabled) {
+      return set(SECURITY_ENABLED_CONFIG, enabled);
+    }
+
+    /**
+     * Sets {@value LocalClusterConfig#SECURITY_USERS_CONFIG}.
+     *
+     * @param users the SCRAM users to create besides admin
+     * @return this builder
+     */
+    public Builder securityUsers(List<String> users) {
+      return set(SECURITY_USERS_CONFIG, List.copyOf(users));
+    }
+
+    /**
+     * Sets {@value LocalClusterConfig#TENANTS_CONFIG}.
+     *
+     * @param tenants the tenants whose prefixed topics are created
+     * @return this builder
+     */
+    public Builder tenants(List<String> tenants) {
+      return set(TENANTS_CONFIG, List.copyOf(tenants));
     }
 
     /**

@@ -78,16 +78,30 @@ public record TopicSpec(String name, int partitions, Map<String, String> configs
    * @throws IllegalArgumentException if {@code partitions} is below 1
    */
   public static List<TopicSpec> runstreamTopics(int partitions) {
+    return runstreamTopics("", partitions);
+  }
+
+  /**
+   * A tenant's runstream topics: those of {@link #runstreamTopics(int)} with a name prefix, such as
+   * {@code acme.agent-events} for the prefix {@code acme.}. Prefixed topics are the unit of tenant
+   * isolation: ACLs on the prefix give a tenant's principals their own topics and nothing else.
+   *
+   * @param prefix the prefix, usually {@code <tenant>.}; empty for the shared topics
+   * @param partitions the partition count of the two main topics, at least 1
+   * @return the topic list, immutable
+   * @throws IllegalArgumentException if {@code partitions} is below 1
+   */
+  public static List<TopicSpec> runstreamTopics(String prefix, int partitions) {
     if (partitions < 1) {
       throw new IllegalArgumentException("partitions must be at least 1, got " + partitions);
     }
     return List.of(
         new TopicSpec(
-            AGENT_EVENTS,
+            prefix + AGENT_EVENTS,
             partitions,
             Map.of("cleanup.policy", "delete", "retention.ms", SEVEN_DAYS_MS)),
-        new TopicSpec(WORKFLOW_RUNS, partitions, Map.of("cleanup.policy", "compact")),
-        new TopicSpec(USAGE_AGGREGATES, Math.max(1, partitions / 2), Map.of()),
-        new TopicSpec(AGENT_EVENTS_DLQ, 1, Map.of()));
+        new TopicSpec(prefix + WORKFLOW_RUNS, partitions, Map.of("cleanup.policy", "compact")),
+        new TopicSpec(prefix + USAGE_AGGREGATES, Math.max(1, partitions / 2), Map.of()),
+        new TopicSpec(prefix + AGENT_EVENTS_DLQ, 1, Map.of()));
   }
 }

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -37,6 +38,8 @@ public final class KafkaBroker {
   private final Path workDirectory;
   private final int port;
   private final int controllerPort;
+  private final int mtlsPort;
+  private final SecureMode secure;
   private final String heap;
   private final List<String> extraJvmOptions;
   private ChildJvm jvm;
@@ -47,11 +50,19 @@ public final class KafkaBroker {
    * @param dataDirectory the cluster's data directory
    * @param port the PLAINTEXT port, already chosen
    * @param controllerPort the controller port, already chosen
+   * @param mtlsPort the mutual-TLS port in secure mode, ignored otherwise
+   * @param secure the secure mode, or {@code null} for PLAINTEXT listeners
    * @param heap the maximum heap, as in {@code -Xmx}
    * @param extraJvmOptions options appended after the built-in ones
    */
   public KafkaBroker(
-      Path dataDirectory, int port, int controllerPort, String heap, List<String> extraJvmOptions) {
+      Path dataDirectory,
+      int port,
+      int controllerPort,
+      int mtlsPort,
+      SecureMode secure,
+      String heap,
+      List<String> extraJvmOptions) {
     this.logDirectory = dataDirectory.resolve(DataDirectory.KAFKA).resolve("data");
     this.workDirectory = dataDirectory.resolve(DataDirectory.KAFKA);
     this.propertiesFile = dataDirectory.resolve(DataDirectory.CONF).resolve("server.properties");
@@ -59,6 +70,8 @@ public final class KafkaBroker {
     this.outputFile = dataDirectory.resolve(DataDirectory.LOGS).resolve("broker.log");
     this.port = port;
     this.controllerPort = controllerPort;
+    this.mtlsPort = mtlsPort;
+    this.secure = secure;
     this.heap = heap;
     this.extraJvmOptions = List.copyOf(extraJvmOptions);
   }
@@ -70,6 +83,15 @@ public final class KafkaBroker {
    */
   public String bootstrapServers() {
     return "127.0.0.1:" + port;
+  }
+
+  /**
+   * The mutual-TLS listener's address (secure mode only).
+   *
+   * @return {@code 127.0.0.1:<mtls port>}
+   */
+  public String mtlsBootstrapServers() {
+    return "127.0.0.1:" + mtlsPort;
   }
 
   /**
@@ -90,17 +112,22 @@ public final class KafkaBroker {
   private String serverProperties() {
     String listener = "127.0.0.1:" + port;
     String controller = "127.0.0.1:" + controllerPort;
+    List<String> listeners =
+        secure != null
+            ? secure.brokerProperties(port, mtlsPort, controllerPort)
+            : List.of(
+                "listeners=PLAINTEXT://" + listener + ",CONTROLLER://" + controller,
+                "advertised.listeners=PLAINTEXT://" + listener,
+                "controller.listener.names=CONTROLLER",
+                "inter.broker.listener.name=PLAINTEXT",
+                "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
     return String.join(
             "\n",
             "# Written by runstream LocalCluster; rewritten at every broker start.",
             "process.roles=broker,controller",
             "node.id=1",
             "controller.quorum.voters=1@" + controller,
-            "listeners=PLAINTEXT://" + listener + ",CONTROLLER://" + controller,
-            "advertised.listeners=PLAINTEXT://" + listener,
-            "controller.listener.names=CONTROLLER",
-            "inter.broker.listener.name=PLAINTEXT",
-            "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+            String.join("\n", listeners),
             "log.dirs=" + logDirectory.toAbsolutePath(),
             "auto.create.topics.enable=false",
             "num.partitions=1",
@@ -172,6 +199,9 @@ public final class KafkaBroker {
   public void awaitReady(Instant deadline) {
     ChildJvm current = requireStarted();
     Readiness.awaitPort(current, port, deadline);
+    if (secure != null) {
+      Readiness.awaitPort(current, mtlsPort, deadline);
+    }
     try (Admin admin = Admin.create(adminConfig())) {
       Exception last = null;
       while (Instant.now().isBefore(deadline)) {
@@ -206,19 +236,25 @@ public final class KafkaBroker {
    * @return a new mutable-free map
    */
   public Map<String, Object> adminConfig() {
-    return Map.of(
-        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-        bootstrapServers(),
-        AdminClientConfig.CLIENT_ID_CONFIG,
-        "runstream-local-cluster",
-        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
-        5_000,
-        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
-        10_000,
-        AdminClientConfig.RETRY_BACKOFF_MS_CONFIG,
-        100,
-        AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG,
-        500);
+    Map<String, Object> config = new HashMap<>();
+    if (secure != null) {
+      config.putAll(secure.mtlsClientConfig(mtlsBootstrapServers(), SecureMode.ADMIN));
+    }
+    config.putAll(
+        Map.of(
+            AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+            secure != null ? mtlsBootstrapServers() : bootstrapServers(),
+            AdminClientConfig.CLIENT_ID_CONFIG,
+            "runstream-local-cluster",
+            AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
+            5_000,
+            AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+            10_000,
+            AdminClientConfig.RETRY_BACKOFF_MS_CONFIG,
+            100,
+            AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG,
+            500));
+    return Map.copyOf(config);
   }
 
   /** Stops the broker cleanly (SIGTERM), killing it if that takes longer than 30 seconds. */

@@ -19,8 +19,8 @@ public final class PortAllocator {
    * that a busy port fails fast with a clear message rather than deep in a child's log.
    *
    * @param labels names for messages, one per port
-   * @param requested the ports, 0 meaning any free port
-   * @return the ports, in order
+   * @param requested the ports, 0 meaning any free port and -1 a port that is not needed
+   * @return the ports, in order; -1 stays -1
    * @throws LocalClusterException if a fixed port is in use
    */
   public static int[] resolve(List<String> labels, int... requested) {
@@ -28,6 +28,10 @@ public final class PortAllocator {
     try {
       int[] ports = new int[requested.length];
       for (int i = 0; i < requested.length; i++) {
+        if (requested[i] < 0) {
+          ports[i] = -1;
+          continue;
+        }
         ServerSocket socket = new ServerSocket();
         held.add(socket);
         socket.setReuseAddress(true);
