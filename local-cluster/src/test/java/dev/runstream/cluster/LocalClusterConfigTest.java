@@ -221,7 +221,7 @@ class LocalClusterConfigTest {
   void shouldDocumentEveryKeyWhenDeclared() {
     ConfigDef definition = LocalClusterConfig.configDef();
 
-    assertThat(definition.names()).hasSize(13);
+    assertThat(definition.names()).hasSize(17);
     definition
         .configKeys()
         .values()
