@@ -1,12 +1,16 @@
 package dev.runstream.cli;
 
 import dev.runstream.schemas.AvroSerdeConfig;
+import dev.runstream.schemas.ClientSecurityConfigs;
 import dev.runstream.schemas.ConfigSources;
+import dev.runstream.schemas.TenantConfigs;
 import java.net.URI;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -92,7 +96,7 @@ public final class CliConfig extends AbstractConfig {
           + " before they give up with exit code 3 (unknown workflow).";
 
   private static final ConfigDef CONFIG =
-      new ConfigDef()
+      TenantConfigs.define(ClientSecurityConfigs.define(new ConfigDef()))
           .define(
               BOOTSTRAP_SERVERS_CONFIG,
               Type.STRING,
@@ -156,6 +160,47 @@ public final class CliConfig extends AbstractConfig {
    */
   public CliConfig(Map<String, ?> explicit, Map<String, String> env, Map<?, ?> systemProperties) {
     super(CONFIG, checkKeys(explicit, env, systemProperties), false);
+    ClientSecurityConfigs.validate(values());
+  }
+
+  /**
+   * The Kafka security settings and the tenant as they were given (explicitly, by environment
+   * variable or by system property), for the publisher, client and admin configurations the CLI
+   * builds; keys left at their defaults are absent, so those configurations apply their own.
+   *
+   * @return the settings by key ({@link ClientSecurityConfigs} keys and {@value
+   *     TenantConfigs#TENANT_ID_CONFIG})
+   */
+  public Map<String, Object> kafkaSettings() {
+    Map<String, Object> out = new TreeMap<>();
+    Set<String> keys = new HashSet<>(ClientSecurityConfigs.names());
+    keys.add(TenantConfigs.TENANT_ID_CONFIG);
+    originals()
+        .forEach(
+            (key, value) -> {
+              if (keys.contains(key)) {
+                out.put(key, value);
+              }
+            });
+    return out;
+  }
+
+  /**
+   * Security settings ready for a Kafka admin client.
+   *
+   * @return {@code security.protocol} and the SASL and TLS settings that are set
+   */
+  public Map<String, Object> securityProperties() {
+    return ClientSecurityConfigs.clientProperties(values());
+  }
+
+  /**
+   * The tenant ({@value TenantConfigs#TENANT_ID_CONFIG}).
+   *
+   * @return the tenant, or empty
+   */
+  public String tenantId() {
+    return getString(TenantConfigs.TENANT_ID_CONFIG).trim();
   }
 
   private static Map<String, Object> checkKeys(

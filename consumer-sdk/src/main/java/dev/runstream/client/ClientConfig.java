@@ -1,7 +1,9 @@
 package dev.runstream.client;
 
 import dev.runstream.schemas.AvroSerdeConfig;
+import dev.runstream.schemas.ClientSecurityConfigs;
 import dev.runstream.schemas.ConfigSources;
+import dev.runstream.schemas.TenantConfigs;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -202,7 +204,7 @@ public final class ClientConfig extends AbstractConfig {
           "client.id");
 
   private static final ConfigDef CONFIG =
-      new ConfigDef()
+      TenantConfigs.define(ClientSecurityConfigs.define(new ConfigDef()))
           .define(
               BOOTSTRAP_SERVERS_CONFIG,
               Type.STRING,
@@ -345,6 +347,7 @@ public final class ClientConfig extends AbstractConfig {
           getLong(REPLAY_LOOKBACK_MAX_MS_CONFIG),
           "must be at least " + REPLAY_LOOKBACK_INITIAL_MS_CONFIG);
     }
+    ClientSecurityConfigs.validate(values());
     Map<String, Object> consumer = new TreeMap<>();
     explicit.forEach(
         (key, value) -> {
@@ -374,7 +377,10 @@ public final class ClientConfig extends AbstractConfig {
         throw new ConfigException(key, entry.getValue(), "is not a runstream client setting");
       }
     }
-    return ConfigSources.resolve(CONFIG, explicit, env, systemProperties);
+    return TenantConfigs.prefixDefaults(
+        CONFIG,
+        ConfigSources.resolve(CONFIG, explicit, env, systemProperties),
+        List.of(TOPIC_CONFIG));
   }
 
   /**
@@ -479,6 +485,27 @@ public final class ClientConfig extends AbstractConfig {
   /** {@value #DELIVERY_THREADS_CONFIG}. */
   public int deliveryThreads() {
     return getInt(DELIVERY_THREADS_CONFIG);
+  }
+
+  /**
+   * The Kafka security settings ({@code security.protocol}, SASL, TLS; see {@link
+   * ClientSecurityConfigs}) that every consumer of this client uses.
+   *
+   * @return the settings, with {@code sasl.username} and {@code sasl.password} as {@code
+   *     sasl.jaas.config}
+   */
+  public Map<String, Object> securityProperties() {
+    return ClientSecurityConfigs.clientProperties(values());
+  }
+
+  /**
+   * The tenant ({@value TenantConfigs#TENANT_ID_CONFIG}); when set, the topic defaults to {@code
+   * <tenant>.agent-events}.
+   *
+   * @return the tenant, or empty
+   */
+  public String tenantId() {
+    return getString(TenantConfigs.TENANT_ID_CONFIG).trim();
   }
 
   /** The {@value #CONSUMER_PREFIX} overrides, with the prefix removed. */

@@ -2,12 +2,15 @@ package dev.runstream.gateway;
 
 import dev.runstream.client.ClientConfig;
 import dev.runstream.schemas.AvroSerdeConfig;
+import dev.runstream.schemas.ClientSecurityConfigs;
 import dev.runstream.schemas.ConfigSources;
+import dev.runstream.schemas.TenantConfigs;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -148,7 +151,7 @@ public final class GatewayConfig extends AbstractConfig {
       List.of("client.", ClientConfig.CONSUMER_PREFIX);
 
   private static final ConfigDef CONFIG =
-      new ConfigDef()
+      TenantConfigs.define(ClientSecurityConfigs.define(new ConfigDef()))
           .define(
               BOOTSTRAP_SERVERS_CONFIG,
               Type.STRING,
@@ -294,6 +297,16 @@ public final class GatewayConfig extends AbstractConfig {
       client.put(ClientConfig.CLIENT_ID_CONFIG, CLIENT_ID_DEFAULT);
     }
     client.putAll(clientOverrides);
+    // The gateway's Kafka credentials and tenant are its shared reader's.
+    Set<String> shared = new HashSet<>(ClientSecurityConfigs.names());
+    shared.add(TenantConfigs.TENANT_ID_CONFIG);
+    originals()
+        .forEach(
+            (key, value) -> {
+              if (shared.contains(key)) {
+                client.put(key, value);
+              }
+            });
     client.put(BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
     client.put(SCHEMA_REGISTRY_URL_CONFIG, schemaRegistryUrl());
     client.put(

@@ -1,13 +1,16 @@
 package dev.runstream.producer;
 
 import dev.runstream.schemas.AvroSerdeConfig;
+import dev.runstream.schemas.ClientSecurityConfigs;
 import dev.runstream.schemas.ConfigSources;
+import dev.runstream.schemas.TenantConfigs;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.AbstractConfig;
@@ -118,7 +121,7 @@ public final class PublisherConfig {
           ProducerConfig.RETRIES_CONFIG);
 
   private static final ConfigDef CONFIG =
-      new ConfigDef()
+      TenantConfigs.define(ClientSecurityConfigs.define(new ConfigDef()))
           .define(
               BOOTSTRAP_SERVERS_CONFIG,
               Type.LIST,
@@ -238,6 +241,8 @@ public final class PublisherConfig {
 
   private final Map<String, Object> originals;
   private final List<String> bootstrapServers;
+  private final Map<String, Object> security;
+  private final Optional<String> tenantId;
   private final String schemaRegistryUrl;
   private final String topic;
   private final long lingerMs;
@@ -279,7 +284,16 @@ public final class PublisherConfig {
         throw new ConfigException(key, entry.getValue(), "is not a publisher configuration key");
       }
     }
-    AbstractConfig parsed = new AbstractConfig(CONFIG, ConfigSources.resolve(CONFIG, known), false);
+    AbstractConfig parsed =
+        new AbstractConfig(
+            CONFIG,
+            TenantConfigs.prefixDefaults(
+                CONFIG, ConfigSources.resolve(CONFIG, known), List.of(TOPIC_CONFIG)),
+            false);
+    ClientSecurityConfigs.validate(parsed.values());
+    this.security = ClientSecurityConfigs.clientProperties(parsed.values());
+    String tenant = parsed.getString(TenantConfigs.TENANT_ID_CONFIG).trim();
+    this.tenantId = tenant.isEmpty() ? Optional.empty() : Optional.of(tenant);
     this.originals = Map.copyOf(explicit);
     this.bootstrapServers = List.copyOf(parsed.getList(BOOTSTRAP_SERVERS_CONFIG));
     if (bootstrapServers.isEmpty()) {
@@ -366,6 +380,17 @@ public final class PublisherConfig {
    */
   public static ConfigDef configDef() {
     return new ConfigDef(CONFIG);
+  }
+
+  /**
+   * The tenant ({@value TenantConfigs#TENANT_ID_CONFIG}): when set, the topic defaults to {@code
+   * <tenant>.agent-events}, runs without a tenant are stamped with it and runs of another tenant
+   * are refused.
+   *
+   * @return the tenant, or empty
+   */
+  public Optional<String> tenantId() {
+    return tenantId;
   }
 
   /**
@@ -502,6 +527,7 @@ public final class PublisherConfig {
    */
   public Map<String, Object> kafkaProducerProperties() {
     Map<String, Object> props = new LinkedHashMap<>(extraKafka);
+    props.putAll(security);
     props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, String.join(",", bootstrapServers));
     props.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
     props.put(ProducerConfig.ACKS_CONFIG, "all");

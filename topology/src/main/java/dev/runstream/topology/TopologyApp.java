@@ -7,11 +7,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.AlterConfigOp;
@@ -21,6 +23,11 @@ import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.GroupAuthorizationException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.apache.kafka.common.errors.TransactionalIdAuthorizationException;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
@@ -86,9 +93,15 @@ public final class TopologyApp implements AutoCloseable {
   private final QueryServer server;
   private final WorkflowTopology topology;
   private final KafkaStreams streams;
+  private final AtomicReference<RunstreamTopologyException> fatal;
 
   private TopologyApp(
-      TopologyConfig config, QueryServer server, WorkflowTopology topology, KafkaStreams streams) {
+      TopologyConfig config,
+      QueryServer server,
+      WorkflowTopology topology,
+      KafkaStreams streams,
+      AtomicReference<RunstreamTopologyException> fatal) {
+    this.fatal = fatal;
     this.config = config;
     this.server = server;
     this.topology = topology;
@@ -127,8 +140,16 @@ public final class TopologyApp implements AutoCloseable {
       String applicationServer = server.self().host() + ":" + server.self().port();
       topology = WorkflowTopology.create(effective, serdes, applicationServer);
       KafkaStreams streams = new KafkaStreams(topology.topology(), topology.streamsProperties());
+      AtomicReference<RunstreamTopologyException> fatal = new AtomicReference<>();
       streams.setUncaughtExceptionHandler(
           e -> {
+            RunstreamTopologyException denied = accessDenied(effective, e);
+            if (denied != null) {
+              // A new thread would be refused the same way, forever.
+              fatal.compareAndSet(null, denied);
+              log.error(denied.getMessage(), e);
+              return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+            }
             log.error("A stream thread failed; replacing it", e);
             return StreamThreadExceptionResponse.REPLACE_THREAD;
           });
@@ -139,7 +160,7 @@ public final class TopologyApp implements AutoCloseable {
           effective.applicationId(),
           applicationServer,
           effective.topics().events());
-      return new TopologyApp(effective, server, topology, streams);
+      return new TopologyApp(effective, server, topology, streams, fatal);
     } catch (RuntimeException e) {
       server.close();
       if (topology != null) {
@@ -152,12 +173,60 @@ public final class TopologyApp implements AutoCloseable {
   }
 
   /**
+   * The startup failure for a refused login or a missing ACL anywhere in {@code e}'s causes, or
+   * {@code null} for any other failure.
+   */
+  private static RunstreamTopologyException accessDenied(TopologyConfig config, Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      String needed = null;
+      if (t instanceof TransactionalIdAuthorizationException) {
+        needed =
+            "WRITE and DESCRIBE on transactional ids prefixed '" + config.applicationId() + "'";
+      } else if (t instanceof GroupAuthorizationException) {
+        needed = "READ on the consumer group '" + config.applicationId() + "'";
+      } else if (t instanceof TopicAuthorizationException topics) {
+        needed =
+            "READ, WRITE, DESCRIBE and CREATE on topics prefixed '"
+                + config.applicationId()
+                + "', READ on "
+                + config.topics().events()
+                + " and WRITE on the output topics; refused: "
+                + topics.unauthorizedTopics();
+      } else if (t instanceof AuthorizationException) {
+        needed = "the ACLs that `runstream acl` grants the topology";
+      } else if (t instanceof AuthenticationException) {
+        return new RunstreamTopologyException(
+            "The topology cannot log in to "
+                + config.bootstrapServers()
+                + " ("
+                + t.getMessage()
+                + "); check security.protocol, the SASL user and password or the certificates."
+                + " Kafka Streams is shut down: retrying cannot fix credentials.",
+            t);
+      }
+      if (needed != null) {
+        return new RunstreamTopologyException(
+            "The topology's principal is not authorized ("
+                + t.getClass().getSimpleName()
+                + ": "
+                + t.getMessage()
+                + "). It needs "
+                + needed
+                + "; apply them with `runstream acl` and start again. Kafka Streams is shut"
+                + " down.",
+            t);
+      }
+    }
+    return null;
+  }
+
+  /**
    * Checks that the topics exist and that the runs topic accepts records of {@code maxRecordBytes},
    * raising its limit if allowed; returns the config to run with, whose {@code maxRecordBytes}
    * never exceeds what the runs topic accepts.
    */
   private static TopologyConfig prepareTopics(TopologyConfig config) {
-    Map<String, Object> adminProps = new HashMap<>();
+    Map<String, Object> adminProps = new HashMap<>(config.securityProperties());
     Set<String> adminKeys = AdminClientConfig.configNames();
     config
         .streamsOverrides()
@@ -184,7 +253,9 @@ public final class TopologyApp implements AutoCloseable {
                 + missing
                 + " do not exist on "
                 + config.bootstrapServers()
-                + "; create them first (the local cluster creates the runstream topics)");
+                + " or the topology's principal may not DESCRIBE them; create them first (the"
+                + " local cluster creates the runstream topics) and grant the ACLs (`runstream"
+                + " acl`)");
       }
       ConfigResource runs = new ConfigResource(ConfigResource.Type.TOPIC, topics.runs());
       Config runsConfig =
@@ -282,6 +353,9 @@ public final class TopologyApp implements AutoCloseable {
       if (state == KafkaStreams.State.RUNNING) {
         return true;
       }
+      if (fatal.get() != null) {
+        throw fatal.get();
+      }
       if (state == KafkaStreams.State.ERROR
           || state == KafkaStreams.State.PENDING_ERROR
           || state == KafkaStreams.State.NOT_RUNNING
@@ -359,6 +433,20 @@ public final class TopologyApp implements AutoCloseable {
     System.out.println("http=" + app.httpAddress());
     System.out.println(READY_LINE + ": application.id=" + config.applicationId());
     System.out.flush();
-    Thread.currentThread().join();
+    while (app.failure().isEmpty()) {
+      Thread.sleep(200);
+    }
+    System.err.println(app.failure().get().getMessage());
+    System.exit(1);
+  }
+
+  /**
+   * The failure that shut Kafka Streams down for good: a refused login or a missing ACL, which a
+   * replaced stream thread would only meet again.
+   *
+   * @return the failure, or empty while the instance runs (or recovers by replacing threads)
+   */
+  public Optional<RunstreamTopologyException> failure() {
+    return Optional.ofNullable(fatal.get());
   }
 }

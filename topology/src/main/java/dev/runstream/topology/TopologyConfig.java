@@ -1,11 +1,14 @@
 package dev.runstream.topology;
 
 import dev.runstream.schemas.AvroSerdeConfig;
+import dev.runstream.schemas.ClientSecurityConfigs;
 import dev.runstream.schemas.ConfigSources;
+import dev.runstream.schemas.TenantConfigs;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -242,7 +245,7 @@ public final class TopologyConfig {
       "Compression of every record the application produces (runs, aggregates, changelogs).";
 
   private static final ConfigDef CONFIG =
-      new ConfigDef()
+      TenantConfigs.define(ClientSecurityConfigs.define(new ConfigDef()))
           .define(
               BOOTSTRAP_SERVERS_CONFIG,
               Type.STRING,
@@ -478,7 +481,16 @@ public final class TopologyConfig {
             null);
       }
     }
-    Map<String, Object> resolved = ConfigSources.resolve(CONFIG, declared, env, sysProps);
+    Map<String, Object> resolved =
+        TenantConfigs.prefixDefaults(
+            CONFIG,
+            ConfigSources.resolve(CONFIG, declared, env, sysProps),
+            List.of(
+                APPLICATION_ID_CONFIG,
+                EVENTS_TOPIC_CONFIG,
+                RUNS_TOPIC_CONFIG,
+                USAGE_TOPIC_CONFIG,
+                DEAD_LETTER_TOPIC_CONFIG));
     try {
       this.values = Collections.unmodifiableMap(CONFIG.parse(resolved));
     } catch (ConfigException e) {
@@ -501,6 +513,12 @@ public final class TopologyConfig {
               + " = "
               + windows.size().plus(windows.grace()).toMillis(),
           null);
+    }
+    try {
+      ClientSecurityConfigs.validate(values);
+    } catch (ConfigException e) {
+      throw new TopologyConfigException(
+          keyOf(e), "Invalid topology configuration: " + e.getMessage(), e);
     }
     Topics t = topics();
     if (t.events().equals(t.runs())
@@ -607,6 +625,27 @@ public final class TopologyConfig {
   public String schemaRegistryUrl() {
     String url = (String) values.get(SCHEMA_REGISTRY_URL_CONFIG);
     return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+  }
+
+  /**
+   * The Kafka security settings ({@code security.protocol}, SASL, TLS; see {@link
+   * ClientSecurityConfigs}) for Kafka Streams and the topology's admin client.
+   *
+   * @return the settings, with {@code sasl.username} and {@code sasl.password} as {@code
+   *     sasl.jaas.config}
+   */
+  public Map<String, Object> securityProperties() {
+    return ClientSecurityConfigs.clientProperties(values);
+  }
+
+  /**
+   * The tenant ({@value TenantConfigs#TENANT_ID_CONFIG}); when set, the application id and the
+   * topic names default to {@code <tenant>.}-prefixed ones.
+   *
+   * @return the tenant, or empty
+   */
+  public String tenantId() {
+    return ((String) values.get(TenantConfigs.TENANT_ID_CONFIG)).trim();
   }
 
   /**

@@ -315,6 +315,7 @@ public final class WorkflowTopology implements AutoCloseable {
   private static Properties streamsProperties(
       TopologyConfig config, String applicationServer, TopologyMetrics metrics) {
     Properties p = new Properties();
+    p.putAll(config.securityProperties());
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
     p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
     p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());

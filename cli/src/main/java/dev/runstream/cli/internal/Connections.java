@@ -28,7 +28,9 @@ public final class Connections {
    */
   public static ClientConfig clientConfig(CliConfig config) {
     int timeout = (int) config.connectTimeout().toMillis();
-    return ClientConfig.newBuilder()
+    ClientConfig.Builder builder = ClientConfig.newBuilder();
+    config.kafkaSettings().forEach(builder::set);
+    return builder
         .bootstrapServers(config.bootstrapServers())
         .schemaRegistryUrl(config.schemaRegistryUrl())
         .queryUrl(config.queryUrl())
@@ -52,7 +54,9 @@ public final class Connections {
   public static PublisherConfig publisherConfig(
       CliConfig config, String bootstrapServers, String registryUrl) {
     int timeout = (int) config.connectTimeout().toMillis();
-    return PublisherConfig.newBuilder()
+    PublisherConfig.Builder builder = PublisherConfig.newBuilder();
+    config.kafkaSettings().forEach(builder::set);
+    return builder
         .bootstrapServers(bootstrapServers)
         .schemaRegistryUrl(registryUrl)
         .prices(DemoAgent.DEMO_PRICES)

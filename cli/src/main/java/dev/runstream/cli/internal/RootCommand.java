@@ -29,6 +29,7 @@ import picocli.CommandLine.Spec;
       ReplayCommand.class,
       RunsCommand.class,
       UsageCommand.class,
+      AclCommand.class,
       WorkerCommand.class,
       CommandLine.HelpCommand.class
     },

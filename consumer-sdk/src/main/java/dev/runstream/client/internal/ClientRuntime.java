@@ -1,5 +1,6 @@
 package dev.runstream.client.internal;
 
+import dev.runstream.client.AccessDeniedException;
 import dev.runstream.client.BrokerUnavailableException;
 import dev.runstream.client.ClientClosedException;
 import dev.runstream.client.ClientConfig;
@@ -43,6 +44,8 @@ import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -489,6 +492,25 @@ public final class ClientRuntime implements AutoCloseable {
     }
   }
 
+  /**
+   * The fatal error for a refused login or a missing ACL.
+   *
+   * @param t Kafka's authentication or authorization exception
+   * @return the exception to fail streams with
+   */
+  AccessDeniedException accessDenied(Throwable t) {
+    String what =
+        t instanceof AuthenticationException
+            ? "authentication to "
+                + config.bootstrapServers()
+                + " failed; check security.protocol, the SASL user and password or the"
+                + " certificates"
+            : "the client's principal may not read topic "
+                + config.topic()
+                + "; it needs READ and DESCRIBE on it (see `runstream acl`)";
+    return new AccessDeniedException(what + ": " + t.getMessage(), t);
+  }
+
   private RunstreamClientException translate(StreamSession s, Throwable e) {
     Throwable t = e;
     while ((t instanceof ExecutionException
@@ -504,6 +526,9 @@ public final class ClientRuntime implements AutoCloseable {
     }
     if (t instanceof OffsetOutOfRangeException) {
       return new EventsExpiredException(s.workflowId(), s.partition(), -1, -1);
+    }
+    if (t instanceof AuthenticationException || t instanceof AuthorizationException) {
+      return accessDenied(t);
     }
     if (t instanceof org.apache.kafka.common.errors.TimeoutException) {
       return new BrokerUnavailableException(
@@ -585,7 +610,8 @@ public final class ClientRuntime implements AutoCloseable {
   }
 
   private Consumer<byte[], byte[]> newConsumer(String role) {
-    Map<String, Object> props = new HashMap<>(config.consumerOverrides());
+    Map<String, Object> props = new HashMap<>(config.securityProperties());
+    props.putAll(config.consumerOverrides());
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
     props.put(ConsumerConfig.CLIENT_ID_CONFIG, config.clientId() + "-" + role);
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);

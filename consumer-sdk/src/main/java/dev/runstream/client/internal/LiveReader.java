@@ -1,5 +1,6 @@
 package dev.runstream.client.internal;
 
+import dev.runstream.client.AccessDeniedException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,6 +15,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
@@ -153,6 +156,16 @@ final class LiveReader implements Runnable {
           continue;
         } catch (InterruptException e) {
           break;
+        } catch (AuthenticationException | AuthorizationException e) {
+          // Retrying cannot help: fail the subscribers now rather than poll forever.
+          AccessDeniedException denied = runtime.accessDenied(e);
+          LOG.warn("live reader of {} stops: {}", partition, denied.getMessage());
+          for (List<StreamSession> sessions : routes.values()) {
+            List.copyOf(sessions).forEach(session -> session.fail(denied));
+          }
+          routes.clear();
+          sleepNanos(Duration.ofMillis(500).toNanos());
+          continue;
         } catch (KafkaException e) {
           LOG.warn("live reader of {} failed to poll, retrying: {}", partition, e.toString());
           sleepNanos(Duration.ofMillis(500).toNanos());

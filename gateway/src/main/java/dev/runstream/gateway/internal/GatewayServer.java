@@ -13,6 +13,7 @@ import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -45,14 +46,15 @@ public final class GatewayServer implements AutoCloseable {
   private GatewayServer(GatewayConfig config) {
     this.config = config;
     this.client = RunstreamClient.create(config.clientConfig());
-    this.admin =
-        AdminClient.create(
-            Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
-                AdminClientConfig.CLIENT_ID_CONFIG, config.clientConfig().clientId() + "-admin",
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3_000,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3_000,
-                AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1_000));
+    Map<String, Object> adminProps = new HashMap<>(config.clientConfig().securityProperties());
+    adminProps.putAll(
+        Map.of(
+            AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
+            AdminClientConfig.CLIENT_ID_CONFIG, config.clientConfig().clientId() + "-admin",
+            AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3_000,
+            AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3_000,
+            AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1_000));
+    this.admin = AdminClient.create(adminProps);
     this.metrics = new GatewayMetrics(client::metrics);
     metrics.bindClientStats(client::stats);
     this.adminMetrics = new KafkaClientMetrics(admin);

@@ -19,6 +19,7 @@ import dev.runstream.schemas.SchemaRegistryUnavailableException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
@@ -31,6 +32,8 @@ import java.util.concurrent.atomic.LongAdder;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.slf4j.Logger;
@@ -110,6 +113,26 @@ public final class KafkaAgentEventPublisher implements AgentEventPublisher {
               + config.maxBlock().toMillis()
               + " ms. Is the broker up, and does the topic exist?",
           e);
+    } catch (AuthenticationException e) {
+      producer.close(Duration.ZERO);
+      throw new FatalPublishException(
+          "Authentication to "
+              + String.join(",", config.bootstrapServers())
+              + " failed ("
+              + e.getMessage()
+              + "); check security.protocol, the SASL user and password or the certificates."
+              + " Not retried: the credentials will not become valid by waiting.",
+          e);
+    } catch (AuthorizationException e) {
+      producer.close(Duration.ZERO);
+      throw new FatalPublishException(
+          "Not authorized for topic "
+              + config.topic()
+              + " ("
+              + e.getMessage()
+              + "): the publisher's principal needs WRITE and DESCRIBE on it (see `runstream"
+              + " acl`).",
+          e);
     } catch (RuntimeException e) {
       producer.close(Duration.ZERO);
       throw new FatalPublishException(
@@ -152,6 +175,23 @@ public final class KafkaAgentEventPublisher implements AgentEventPublisher {
       refused.increment();
       throw new PublisherClosedException(
           "the publisher is closed; run of agent " + options.agentId() + " refused");
+    }
+    Optional<String> tenant = config.tenantId();
+    if (tenant.isPresent()) {
+      if (options.tenantId() == null) {
+        options = options.toBuilder().tenantId(tenant.get()).build();
+      } else if (!options.tenantId().equals(tenant.get())) {
+        refused.increment();
+        throw new InvalidEventException(
+            "run of agent "
+                + options.agentId()
+                + " is for tenant "
+                + options.tenantId()
+                + ", but this publisher serves tenant "
+                + tenant.get()
+                + " (tenant.id); nothing was published",
+            null);
+      }
     }
     return Run.start(this, options);
   }

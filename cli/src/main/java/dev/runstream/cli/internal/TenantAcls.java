@@ -1,0 +1,114 @@
+package dev.runstream.cli.internal;
+
+import dev.runstream.schemas.TenantConfigs;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.common.acl.AccessControlEntry;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.acl.AclPermissionType;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourcePattern;
+import org.apache.kafka.common.resource.ResourceType;
+
+/**
+ * The least-privilege ACLs of one tenant's three principals, as {@code runstream acl} applies them:
+ *
+ * <ul>
+ *   <li><b>worker</b> (agent workers, the publisher): WRITE and DESCRIBE on the events topic;
+ *       nothing else, not even reading it back. An idempotent producer needs no cluster right.
+ *   <li><b>topology</b> (Kafka Streams): ALL on topics, READ and DESCRIBE on groups, WRITE and
+ *       DESCRIBE on transactional ids, each PREFIXED with its {@code application.id} (its internal
+ *       topics, consumer group and exactly-once transactional ids); READ on the events topic; WRITE
+ *       on the runs, usage and dead-letter topics; DESCRIBE_CONFIGS on the runs topic.
+ *   <li><b>reader</b> (consumer SDK, gateway, microservices): READ and DESCRIBE on the events, runs
+ *       and usage topics, and READ on consumer groups PREFIXED with the tenant's prefix.
+ * </ul>
+ *
+ * <p>Every pattern lies inside the tenant's topic prefix, so no principal of one tenant can touch
+ * another tenant's resources.
+ */
+final class TenantAcls {
+  /** The principal names of one tenant, without the {@code User:} type. */
+  record Principals(String worker, String topology, String reader) {
+    static Principals defaults(String tenant) {
+      String prefix = tenant.isEmpty() ? "" : tenant + "-";
+      return new Principals(prefix + "worker", prefix + "topology", prefix + "reader");
+    }
+  }
+
+  /** The tenant's topic names. */
+  record Topics(String events, String runs, String usage, String deadLetter) {
+    static Topics of(String tenant) {
+      String prefix = TenantConfigs.topicPrefix(tenant);
+      return new Topics(
+          prefix + "agent-events",
+          prefix + "workflow-runs",
+          prefix + "usage-aggregates",
+          prefix + "agent-events-dlq");
+    }
+  }
+
+  private TenantAcls() {}
+
+  /**
+   * The ACLs of a tenant.
+   *
+   * @param tenant the tenant id, or empty for the single-tenant topics
+   * @param applicationId the topology's {@code application.id}
+   * @param principals the principal names
+   * @return the bindings, in a stable order
+   */
+  static List<AclBinding> of(String tenant, String applicationId, Principals principals) {
+    Topics topics = Topics.of(tenant);
+    List<AclBinding> acls = new ArrayList<>();
+    String worker = "User:" + principals.worker();
+    String topology = "User:" + principals.topology();
+    String reader = "User:" + principals.reader();
+
+    allow(acls, worker, ResourceType.TOPIC, topics.events(), false, AclOperation.WRITE);
+    allow(acls, worker, ResourceType.TOPIC, topics.events(), false, AclOperation.DESCRIBE);
+
+    allow(acls, topology, ResourceType.TOPIC, applicationId, true, AclOperation.ALL);
+    allow(acls, topology, ResourceType.GROUP, applicationId, true, AclOperation.READ);
+    allow(acls, topology, ResourceType.GROUP, applicationId, true, AclOperation.DESCRIBE);
+    allow(acls, topology, ResourceType.TRANSACTIONAL_ID, applicationId, true, AclOperation.WRITE);
+    allow(
+        acls, topology, ResourceType.TRANSACTIONAL_ID, applicationId, true, AclOperation.DESCRIBE);
+    allow(acls, topology, ResourceType.TOPIC, topics.events(), false, AclOperation.READ);
+    allow(acls, topology, ResourceType.TOPIC, topics.events(), false, AclOperation.DESCRIBE);
+    for (String output : List.of(topics.runs(), topics.usage(), topics.deadLetter())) {
+      allow(acls, topology, ResourceType.TOPIC, output, false, AclOperation.WRITE);
+      allow(acls, topology, ResourceType.TOPIC, output, false, AclOperation.DESCRIBE);
+    }
+    allow(acls, topology, ResourceType.TOPIC, topics.runs(), false, AclOperation.DESCRIBE_CONFIGS);
+
+    for (String readable : List.of(topics.events(), topics.runs(), topics.usage())) {
+      allow(acls, reader, ResourceType.TOPIC, readable, false, AclOperation.READ);
+      allow(acls, reader, ResourceType.TOPIC, readable, false, AclOperation.DESCRIBE);
+    }
+    if (!tenant.isEmpty()) {
+      allow(
+          acls,
+          reader,
+          ResourceType.GROUP,
+          TenantConfigs.topicPrefix(tenant),
+          true,
+          AclOperation.READ);
+    }
+    return List.copyOf(acls);
+  }
+
+  private static void allow(
+      List<AclBinding> acls,
+      String principal,
+      ResourceType type,
+      String name,
+      boolean prefixed,
+      AclOperation operation) {
+    acls.add(
+        new AclBinding(
+            new ResourcePattern(type, name, prefixed ? PatternType.PREFIXED : PatternType.LITERAL),
+            new AccessControlEntry(principal, "*", operation, AclPermissionType.ALLOW)));
+  }
+}
