@@ -2,11 +2,18 @@ package dev.runstream.cluster;
 
 import dev.runstream.cluster.internal.KafkaBroker;
 import dev.runstream.cluster.internal.SecureMode;
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 
 /**
@@ -96,6 +103,37 @@ public final class ClusterSecurity {
    */
   public Map<String, String> adminClientConfig() {
     return mtlsClientConfig(ADMIN);
+  }
+
+  /**
+   * Writes {@link #saslClientConfig(String)} of a user to {@code <directory>/<user>.properties}
+   * (readable only by the owner), for tools that take a client properties file, such as {@code
+   * runstream --command-config} or Kafka's {@code --command-config}.
+   *
+   * @param user an existing user
+   * @return the file
+   * @throws IllegalArgumentException if the user does not exist
+   * @throws LocalClusterException if the file cannot be written
+   */
+  public Path writeClientProperties(String user) {
+    Properties properties = new Properties();
+    properties.putAll(secure.saslClientConfig(broker.bootstrapServers(), user));
+    Path file = secure.directory().resolve(SecureMode.requireValidUser(user) + ".properties");
+    try {
+      Files.deleteIfExists(file);
+      if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+        Files.createFile(
+            file,
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      }
+      try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+        properties.store(
+            out, "Kafka client settings of " + user + " for the runstream local cluster");
+      }
+      return file;
+    } catch (IOException e) {
+      throw new LocalClusterException("Cannot write " + file, e);
+    }
   }
 
   /**

@@ -1,10 +1,18 @@
 package dev.runstream.cli.internal;
 
 import dev.runstream.cli.CliConfig;
+import dev.runstream.schemas.ClientSecurityConfigs;
+import dev.runstream.schemas.TenantConfigs;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -94,6 +102,16 @@ public final class RootCommand implements Callable<Integer> {
   Duration startTimeout;
 
   @Option(
+      names = "--command-config",
+      scope = ScopeType.INHERIT,
+      paramLabel = "FILE",
+      description =
+          "A properties file of Kafka security settings and tenant.id (security.protocol,"
+              + " sasl.mechanism, sasl.username, sasl.password, ssl.truststore.location, ...),"
+              + " as Kafka's own tools take; over the RUNSTREAM_* environment variables.")
+  Path commandConfig;
+
+  @Option(
       names = {"-v", "--verbose"},
       scope = ScopeType.INHERIT,
       description = "Print stack traces of failures and more logging.")
@@ -132,6 +150,9 @@ public final class RootCommand implements Callable<Integer> {
   public CliConfig config() {
     if (config == null) {
       Map<String, Object> explicit = new LinkedHashMap<>();
+      if (commandConfig != null) {
+        explicit.putAll(commandConfig(commandConfig));
+      }
       if (bootstrapServers != null) {
         explicit.put(CliConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
       }
@@ -153,6 +174,32 @@ public final class RootCommand implements Callable<Integer> {
       config = new CliConfig(explicit);
     }
     return config;
+  }
+
+  private static Map<String, Object> commandConfig(Path file) {
+    Properties properties = new Properties();
+    try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      properties.load(in);
+    } catch (IOException e) {
+      throw new CliException(
+          ExitCodes.USAGE, "cannot read --command-config " + file + ": " + e.getMessage(), e);
+    }
+    Map<String, Object> values = new LinkedHashMap<>();
+    for (String key : properties.stringPropertyNames()) {
+      if (!key.equals(TenantConfigs.TENANT_ID_CONFIG)
+          && !key.equals(CliConfig.BOOTSTRAP_SERVERS_CONFIG)
+          && !ClientSecurityConfigs.names().contains(key)) {
+        throw new CliException(
+            ExitCodes.USAGE,
+            "--command-config "
+                + file
+                + ": '"
+                + key
+                + "' is not a Kafka security setting, tenant.id or bootstrap.servers");
+      }
+      values.put(key, properties.getProperty(key));
+    }
+    return values;
   }
 
   @Override
