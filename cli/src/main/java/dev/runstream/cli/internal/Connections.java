@@ -11,6 +11,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * Builds the SDK client's and the publisher's configurations from a {@link CliConfig}, with
@@ -53,11 +54,25 @@ public final class Connections {
    */
   public static PublisherConfig publisherConfig(
       CliConfig config, String bootstrapServers, String registryUrl) {
+    return publisherConfig(config, Map.of("bootstrap.servers", bootstrapServers), registryUrl);
+  }
+
+  /**
+   * As {@link #publisherConfig(CliConfig, String, String)}, with the broker's address and Kafka
+   * settings (security, tenant) given, over those of {@code config}.
+   *
+   * @param config the CLI configuration
+   * @param kafka {@code bootstrap.servers} and any Kafka security settings or {@code tenant.id}
+   * @param registryUrl the registry
+   * @return the publisher configuration
+   */
+  public static PublisherConfig publisherConfig(
+      CliConfig config, Map<String, ?> kafka, String registryUrl) {
     int timeout = (int) config.connectTimeout().toMillis();
     PublisherConfig.Builder builder = PublisherConfig.newBuilder();
     config.kafkaSettings().forEach(builder::set);
+    kafka.forEach(builder::set);
     return builder
-        .bootstrapServers(bootstrapServers)
         .schemaRegistryUrl(registryUrl)
         .prices(DemoAgent.DEMO_PRICES)
         .linger(Duration.ofMillis(2))

@@ -26,6 +26,7 @@ import java.util.ArrayDeque;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -94,6 +95,15 @@ final class DemoCommand implements Callable<Integer> {
       description = "Pick free ports for the broker, registry, topology and gateway.")
   boolean freePorts;
 
+  @Option(
+      names = "--secure",
+      description =
+          "Secure mode: SASL_SSL (SCRAM-SHA-512) and TLS on the broker, ACLs for tenant '"
+              + DemoAccess.TENANT
+              + "' whose worker, topology and reader principals get only what they need, and an"
+              + " API key for the gateway and web UI.")
+  boolean secure;
+
   private final Deque<Part> parts = new ArrayDeque<>();
   private final AtomicBoolean stopping = new AtomicBoolean();
 
@@ -119,14 +129,28 @@ final class DemoCommand implements Callable<Integer> {
     try {
       // 1. The cluster.
       err.println("▶ Starting the local cluster (Kafka broker + schema registry)…");
-      LocalCluster cluster = LocalCluster.start(UpCommand.clusterConfig(freePorts));
+      LocalCluster cluster =
+          LocalCluster.start(
+              UpCommand.clusterConfig(
+                  freePorts, secure ? DemoAccess.secureClusterOverrides() : Map.of()));
       parts.push(new Part("the local cluster", cluster));
       err.printf(
           Locale.ROOT,
-          "  broker %s · registry %s (%.1f s)%n",
+          "  broker %s%s · registry %s (%.1f s)%n",
           cluster.bootstrapServers(),
+          secure ? " (SASL_SSL, mTLS on " + cluster.security().mtlsBootstrapServers() + ")" : "",
           cluster.schemaRegistryUrl(),
           cluster.startupDuration().toMillis() / 1000.0);
+      DemoAccess access = secure ? DemoAccess.secure(cluster) : DemoAccess.plain(cluster);
+      if (secure) {
+        err.println(
+            "  tenant "
+                + DemoAccess.TENANT
+                + ": principals "
+                + DemoAccess.principals()
+                + " with least-privilege ACLs; reader settings in "
+                + access.readerProperties());
+      }
       if (stop.isRequested()) {
         return ExitCodes.OK;
       }
@@ -135,12 +159,15 @@ final class DemoCommand implements Callable<Integer> {
       err.println("▶ Starting the topology (Kafka Streams, materialized view, usage)…");
       Path stateDir = Files.createTempDirectory("runstream-demo-state");
       parts.push(new Part("the topology state", () -> deleteTree(stateDir)));
+      TopologyConfig.Builder topologyConfig = TopologyConfig.newBuilder();
+      access.topology().forEach(topologyConfig::set);
+      if (!secure) {
+        topologyConfig.applicationId("runstream-demo");
+      }
       TopologyApp topology =
           TopologyApp.start(
-              TopologyConfig.newBuilder()
-                  .bootstrapServers(cluster.bootstrapServers())
+              topologyConfig
                   .schemaRegistryUrl(cluster.schemaRegistryUrl())
-                  .applicationId("runstream-demo")
                   .stateDir(stateDir)
                   .httpPort(freePorts ? 0 : config.queryPort())
                   .commitInterval(Duration.ofMillis(100))
@@ -163,7 +190,7 @@ final class DemoCommand implements Callable<Integer> {
       err.println("▶ Starting the gateway (HTTP/SSE API + web UI)…");
       WebGateway gateway =
           WebGateway.start(
-              cluster.bootstrapServers(),
+              access.reader(),
               cluster.schemaRegistryUrl(),
               queryUrl,
               freePorts ? 0 : config.gatewayPort());
@@ -174,13 +201,13 @@ final class DemoCommand implements Callable<Integer> {
       // 4. Publisher and client.
       AgentEventPublisher publisher =
           AgentEventPublisher.create(
-              Connections.publisherConfig(
-                  config, cluster.bootstrapServers(), cluster.schemaRegistryUrl()));
+              Connections.publisherConfig(config, access.worker(), cluster.schemaRegistryUrl()));
       parts.push(new Part("the publisher", () -> publisher.close(Duration.ofSeconds(5))));
+      ClientConfig.Builder clientConfig = ClientConfig.newBuilder();
+      access.reader().forEach(clientConfig::set);
       RunstreamClient client =
           RunstreamClient.create(
-              ClientConfig.newBuilder()
-                  .bootstrapServers(cluster.bootstrapServers())
+              clientConfig
                   .schemaRegistryUrl(cluster.schemaRegistryUrl())
                   .queryUrl(queryUrl)
                   .set(ClientConfig.CLIENT_ID_CONFIG, "runstream-demo")

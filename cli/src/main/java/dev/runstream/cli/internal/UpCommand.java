@@ -56,11 +56,16 @@ final class UpCommand implements Callable<Integer> {
 
   /** The cluster configuration of the environment, with free ports if asked. */
   static LocalClusterConfig clusterConfig(boolean freePorts) {
-    Map<String, Object> overrides = new TreeMap<>();
+    return clusterConfig(freePorts, Map.of());
+  }
+
+  static LocalClusterConfig clusterConfig(boolean freePorts, Map<String, Object> more) {
+    Map<String, Object> overrides = new TreeMap<>(more);
     if (freePorts) {
       overrides.put(LocalClusterConfig.BROKER_PORT_CONFIG, 0);
       overrides.put(LocalClusterConfig.CONTROLLER_PORT_CONFIG, 0);
       overrides.put(LocalClusterConfig.REGISTRY_PORT_CONFIG, 0);
+      overrides.put(LocalClusterConfig.MTLS_PORT_CONFIG, 0);
     }
     return LocalClusterConfig.fromEnvironment(overrides);
   }

@@ -3,6 +3,7 @@ package dev.runstream.cli.internal;
 import dev.runstream.gateway.Gateway;
 import dev.runstream.gateway.GatewayConfig;
 import java.net.URI;
+import java.util.Map;
 
 /**
  * The demo's gateway (HTTP/SSE API and web UI), started against the demo's cluster and topology.
@@ -17,22 +18,19 @@ final class WebGateway implements AutoCloseable {
   /**
    * Starts the gateway.
    *
-   * @param bootstrapServers the broker
+   * @param kafka bootstrap servers, Kafka security settings, tenant and gateway settings
    * @param registryUrl the registry
    * @param queryUrl the topology's query service
    * @param port the HTTP port, 0 for a free one
    * @return the running gateway
    * @throws dev.runstream.gateway.GatewayException if the port cannot be bound
    */
-  static WebGateway start(String bootstrapServers, String registryUrl, String queryUrl, int port) {
+  static WebGateway start(Map<String, ?> kafka, String registryUrl, String queryUrl, int port) {
+    GatewayConfig.Builder builder = GatewayConfig.newBuilder();
+    kafka.forEach(builder::set);
     return new WebGateway(
         Gateway.start(
-            GatewayConfig.newBuilder()
-                .bootstrapServers(bootstrapServers)
-                .schemaRegistryUrl(registryUrl)
-                .queryUrl(queryUrl)
-                .httpPort(port)
-                .build()));
+            builder.schemaRegistryUrl(registryUrl).queryUrl(queryUrl).httpPort(port).build()));
   }
 
   /** The address browsers use, {@code http://localhost:<port>}. */
