@@ -142,6 +142,9 @@ public final class GatewayServer implements AutoCloseable {
 
   private void routes() {
     app.before("/v1/*", this::guard);
+    if (!config.corsAllowedOrigins().isEmpty()) {
+      app.after(GatewayServer::withoutCorsHeadersForOtherOrigins);
+    }
     app.get("/v1/workflows/{id}/events", sse::handle);
     app.get(
         "/v1/workflows/{id}",
@@ -189,6 +192,25 @@ public final class GatewayServer implements AutoCloseable {
     params.queryString(ctx.queryString());
     if (authenticator != null) {
       authenticator.check(ctx);
+    }
+  }
+
+  /**
+   * Javalin's CORS plugin answers every preflight's requested headers and methods and adds {@code
+   * Access-Control-Allow-Origin} only for an allowed origin; for other origins the rest is removed
+   * too, so they get no CORS headers at all.
+   */
+  private static void withoutCorsHeadersForOtherOrigins(Context ctx) {
+    if (ctx.res().getHeader("Access-Control-Allow-Origin") == null) {
+      for (String header :
+          List.of(
+              "Access-Control-Allow-Headers",
+              "Access-Control-Allow-Methods",
+              "Access-Control-Max-Age",
+              "Access-Control-Expose-Headers",
+              "Access-Control-Allow-Credentials")) {
+        ctx.res().setHeader(header, null);
+      }
     }
   }
 
