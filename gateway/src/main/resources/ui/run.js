@@ -243,6 +243,6 @@
       }
     };
   }
-  rs.ensureAccess().then(connect, connect);
+  connect();
   setInterval(() => { if (!state.ended) renderDuration(); }, 500);
 })();

@@ -65,6 +65,15 @@ import org.apache.kafka.common.config.types.Password;
  * <p>Every value is validated at construction; a bad value throws {@link ConfigException} naming
  * the key.
  *
+ * <h2>Secure mode</h2>
+ *
+ * Off by default. {@value #AUTH_REQUIRED_CONFIG}{@code =true} requires {@value #TENANT_CONFIG} and
+ * at least one credential source: API key hashes ({@value #API_KEYS_CONFIG}, {@value
+ * #API_KEYS_FILE_CONFIG}) or JWT keys ({@value #JWT_HMAC_SECRET_CONFIG}, {@value
+ * #JWT_PUBLIC_KEY_FILE_CONFIG}); a missing tenant or source, a secret shorter than 32 bytes, an
+ * unreadable key file or {@code *} among {@value #CORS_ALLOWED_ORIGINS_CONFIG} fails at
+ * construction. Key files are read once, here.
+ *
  * <pre>{@code
  * GatewayConfig config = GatewayConfig.newBuilder()
  *     .bootstrapServers("kafka-1:9092")
