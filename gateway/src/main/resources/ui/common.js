@@ -2,8 +2,86 @@
 "use strict";
 
 const rs = {
+  // Secure mode: the gateway answers 401 without a credential. The UI then asks for an API key or
+  // JWT once per browser tab, keeps it in sessionStorage, sends it as "Authorization: Bearer" with
+  // fetch() and as access_token on EventSource URLs (EventSource cannot set headers). A link with
+  // #token=... or ?token=... fills it in. Without secure mode none of this shows.
+  tokenKey: "runstream.token",
+
+  token() {
+    return sessionStorage.getItem(rs.tokenKey);
+  },
+
+  // Takes a token from #token=... or ?token=... into sessionStorage and out of the address bar.
+  adoptTokenFromUrl() {
+    const url = new URL(window.location);
+    const fromHash = new URLSearchParams(url.hash.slice(1)).get("token");
+    const fromQuery = url.searchParams.get("token");
+    const token = fromHash || fromQuery;
+    if (!token) return;
+    sessionStorage.setItem(rs.tokenKey, token);
+    url.searchParams.delete("token");
+    if (fromHash) url.hash = "";
+    history.replaceState(null, "", url);
+  },
+
+  // A URL with the token as access_token, for EventSource.
+  withToken(path) {
+    const token = rs.token();
+    if (!token) return path;
+    return path + (path.includes("?") ? "&" : "?") + "access_token=" + encodeURIComponent(token);
+  },
+
+  // Shows the token prompt (once, however many requests were refused) and resolves when a token
+  // has been entered.
+  promptToken(rejected) {
+    if (rs.pendingPrompt) return rs.pendingPrompt;
+    const input = rs.el("input", { id: "auth-token", type: "password", autocomplete: "off", placeholder: "API key or JWT" });
+    const submit = rs.el("button", { id: "auth-submit", type: "submit", text: "Sign in" });
+    const form = rs.el("form", { id: "auth-form", class: "panel auth" },
+      rs.el("h2", { text: "Sign in" }),
+      rs.el("div", { class: "sub", text: "This gateway requires an API key or token for its tenant." }),
+      rejected ? rs.el("div", { id: "auth-error", class: "alert error", text: "That token was not accepted." }) : null,
+      input, " ", submit);
+    const overlay = rs.el("div", { id: "auth", class: "auth-overlay" }, form);
+    document.body.append(overlay);
+    input.focus();
+    rs.pendingPrompt = new Promise((resolve) => {
+      form.addEventListener("submit", (event) => {
+        event.preventDefault();
+        const token = input.value.trim();
+        if (!token) return;
+        sessionStorage.setItem(rs.tokenKey, token);
+        overlay.remove();
+        rs.pendingPrompt = null;
+        resolve(token);
+      });
+    });
+    return rs.pendingPrompt;
+  },
+
+  // fetch() with the token; on 401 asks for one and tries again.
+  async fetchAuthorized(path) {
+    for (;;) {
+      const token = rs.token();
+      const headers = { Accept: "application/json" };
+      if (token) headers.Authorization = "Bearer " + token;
+      const response = await fetch(path, { headers });
+      if (response.status !== 401) return response;
+      if (token && rs.token() === token) sessionStorage.removeItem(rs.tokenKey);
+      await rs.promptToken(Boolean(token));
+    }
+  },
+
+  // Makes sure the API accepts this tab's token (prompting if needed); true if a prompt was shown.
+  async ensureAccess() {
+    const before = rs.token();
+    const response = await rs.fetchAuthorized("/v1/workflows?limit=1");
+    return response.ok && rs.token() !== before;
+  },
+
   async getJson(path) {
-    const response = await fetch(path, { headers: { Accept: "application/json" } });
+    const response = await rs.fetchAuthorized(path);
     const body = await response.json().catch(() => ({}));
     if (!response.ok) {
       const error = new Error(body.message || "HTTP " + response.status);
@@ -66,3 +144,5 @@ const rs = {
     return new URLSearchParams(window.location.search).get(name);
   },
 };
+
+rs.adoptTokenFromUrl();

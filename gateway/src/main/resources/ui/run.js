@@ -204,35 +204,45 @@
 
   const url = "/v1/workflows/" + encodeURIComponent(id) + "/events?from=beginning&children=true";
   $("sse-url").textContent = url;
-  source = new EventSource(url);
-  for (const type of ["agent_start", "step_start", "text_delta", "tool_call", "step_finish", "agent_finish", "error"]) {
-    source.addEventListener(type, (message) => {
-      // "error" is also the name of EventSource's own connection errors; those carry no data.
-      if (!message.data) return;
-      state.sawEvent = true;
-      $("info").classList.add("hidden");
-      apply(JSON.parse(message.data));
-    });
-  }
-  source.addEventListener("stream_error", (message) => {
-    const problem = JSON.parse(message.data);
-    $("info").textContent = "Stream interrupted (" + problem.message + "); reconnecting…";
-    $("info").classList.remove("hidden");
-  });
-  source.onerror = async () => {
-    if (state.ended) return;
-    if (source.readyState === EventSource.CLOSED && !state.sawEvent) {
-      // Refused (unknown run, events aged out): show the materialized record if there is one.
-      const run = await loadRecord(true);
-      if (!run) {
-        $("error").textContent = "No run " + id + " was found.";
-        $("error").classList.remove("hidden");
-        text.classList.remove("streaming");
-      }
-    } else if (source.readyState === EventSource.CONNECTING) {
-      $("info").textContent = "Connection lost; resuming after event " + (state.events - 1) + "…";
-      $("info").classList.remove("hidden");
+
+  // In secure mode the EventSource carries the token as access_token; a refused connection (which
+  // EventSource cannot tell from others) is checked with fetch(), which prompts for a token.
+  function connect() {
+    source = new EventSource(rs.withToken(url));
+    for (const type of ["agent_start", "step_start", "text_delta", "tool_call", "step_finish", "agent_finish", "error"]) {
+      source.addEventListener(type, (message) => {
+        // "error" is also the name of EventSource's own connection errors; those carry no data.
+        if (!message.data) return;
+        state.sawEvent = true;
+        $("info").classList.add("hidden");
+        apply(JSON.parse(message.data));
+      });
     }
-  };
+    source.addEventListener("stream_error", (message) => {
+      const problem = JSON.parse(message.data);
+      $("info").textContent = "Stream interrupted (" + problem.message + "); reconnecting…";
+      $("info").classList.remove("hidden");
+    });
+    source.onerror = async () => {
+      if (state.ended) return;
+      if (source.readyState === EventSource.CLOSED && !state.sawEvent) {
+        if (await rs.ensureAccess()) {
+          connect(); // refused for want of a token: now there is one
+          return;
+        }
+        // Refused (unknown run, events aged out): show the materialized record if there is one.
+        const run = await loadRecord(true);
+        if (!run) {
+          $("error").textContent = "No run " + id + " was found.";
+          $("error").classList.remove("hidden");
+          text.classList.remove("streaming");
+        }
+      } else if (source.readyState === EventSource.CONNECTING) {
+        $("info").textContent = "Connection lost; resuming after event " + (state.events - 1) + "…";
+        $("info").classList.remove("hidden");
+      }
+    };
+  }
+  connect();
   setInterval(() => { if (!state.ended) renderDuration(); }, 500);
 })();

@@ -45,12 +45,23 @@ import org.apache.kafka.common.config.ConfigException;
  *
  * <h2>Failures</h2>
  *
- * Every error is JSON, {@code {"error": "<code>", "message": "<text>"}}: 400 for an invalid
- * workflow id, cursor or parameter; 404 for an unknown workflow; 503 (with {@code Retry-After})
- * when the topology's query service is unreachable or the SSE connection limit is reached. A
- * failure after an SSE response has started is sent as an SSE event named {@code stream_error} and
- * ends the response; the client resumes with {@code Last-Event-ID}. A client that disconnects
- * releases its stream (noticed at the latest with the next keep-alive comment).
+ * Every error is JSON, {@code {"error": "<code>", "message": "<text>"}}: 400 for an invalid or
+ * oversize workflow id, cursor or parameter; 414 for an oversize query string; 401 (with {@code
+ * WWW-Authenticate: Bearer}) in secure mode without a valid credential of the gateway's tenant; 404
+ * for an unknown workflow or another tenant's (the same body); 503 (with {@code Retry-After}) when
+ * the topology's query service is unreachable or the SSE connection limit is reached. A failure
+ * after an SSE response has started is sent as an SSE event named {@code stream_error} and ends the
+ * response; the client resumes with {@code Last-Event-ID}. A client that disconnects releases its
+ * stream (noticed at the latest with the next keep-alive comment).
+ *
+ * <h2>Secure mode</h2>
+ *
+ * With {@link GatewayConfig#AUTH_REQUIRED_CONFIG} every {@code /v1/...} request needs {@code
+ * Authorization: Bearer <API key or JWT>} of {@link GatewayConfig#TENANT_CONFIG}'s tenant (GET
+ * requests may send it as {@code ?access_token=}, which is what the web UI's EventSource does);
+ * {@code /health}, {@code /ready}, {@code /metrics} and the UI's static files stay open. Runs of
+ * other tenants are answered as unknown and left out of lists. See {@link GatewayConfig} for the
+ * keys, CORS and input bounds.
  *
  * <p>Thread-safe. {@link #close()} stops accepting connections, ends open SSE responses, then
  * closes the SDK client; it is idempotent.

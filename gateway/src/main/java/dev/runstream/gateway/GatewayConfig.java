@@ -1,28 +1,40 @@
 package dev.runstream.gateway;
 
 import dev.runstream.client.ClientConfig;
+import dev.runstream.gateway.internal.PemPublicKey;
 import dev.runstream.schemas.AvroSerdeConfig;
 import dev.runstream.schemas.ClientSecurityConfigs;
 import dev.runstream.schemas.ConfigSources;
 import dev.runstream.schemas.TenantConfigs;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.PublicKey;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.types.Password;
 
 /**
  * Immutable, validated configuration of a {@link Gateway}, declared once with Kafka's {@link
@@ -55,6 +67,15 @@ import org.apache.kafka.common.config.ConfigException;
  *
  * <p>Every value is validated at construction; a bad value throws {@link ConfigException} naming
  * the key.
+ *
+ * <h2>Secure mode</h2>
+ *
+ * Off by default. {@value #AUTH_REQUIRED_CONFIG}{@code =true} requires {@value #TENANT_CONFIG} and
+ * at least one credential source: API key hashes ({@value #API_KEYS_CONFIG}, {@value
+ * #API_KEYS_FILE_CONFIG}) or JWT keys ({@value #JWT_HMAC_SECRET_CONFIG}, {@value
+ * #JWT_PUBLIC_KEY_FILE_CONFIG}); a missing tenant or source, a secret shorter than 32 bytes, an
+ * unreadable key file or {@code *} among {@value #CORS_ALLOWED_ORIGINS_CONFIG} fails at
+ * construction. Key files are read once, here.
  *
  * <pre>{@code
  * GatewayConfig config = GatewayConfig.newBuilder()
@@ -145,10 +166,116 @@ public final class GatewayConfig extends AbstractConfig {
   private static final String UI_ENABLED_DOC =
       "Whether the web UI (runs, live run view, usage) is served at / from the classpath.";
 
+  /**
+   * Key: whether every {@code /v1/...} request needs a credential ({@code Authorization: Bearer}
+   * API key or JWT, or {@code access_token} on GET). Off by default, so the local demo stays open;
+   * on, {@value #TENANT_CONFIG} and at least one credential source are required.
+   */
+  public static final String AUTH_REQUIRED_CONFIG = "gateway.auth.required";
+
+  private static final String AUTH_REQUIRED_DOC =
+      "Secure mode: every /v1/... request needs 'Authorization: Bearer <API key or JWT>' (or the"
+          + " access_token query parameter on GET, for EventSource) of this gateway's tenant;"
+          + " otherwise 401. /health, /ready, /metrics and the web UI's static files stay open."
+          + " Needs tenant.id and gateway.api.keys, gateway.api.keys.file,"
+          + " gateway.jwt.hmac.secret or gateway.jwt.public.key.file.";
+
+  /**
+   * Key: the tenant this gateway serves (one cell per tenant). Records whose {@code tenant_id} is
+   * another tenant's are answered as unknown (404) and left out of lists.
+   */
+  public static final String TENANT_CONFIG = TenantConfigs.TENANT_ID_CONFIG;
+
+  /** Key: API keys as {@code tenant:<sha-256 hex of the key>}; the keys themselves are not kept. */
+  public static final String API_KEYS_CONFIG = "gateway.api.keys";
+
+  private static final String API_KEYS_DOC =
+      "Accepted API keys, comma-separated, each as tenant:<SHA-256 of the key, 64 hex digits>"
+          + " (printf %s \"$KEY\" | sha256sum). Only hashes are configured; a presented key is"
+          + " hashed and compared in constant time.";
+
+  /** Key: a file of API key hashes, one {@code tenant:<sha-256 hex>} a line. */
+  public static final String API_KEYS_FILE_CONFIG = "gateway.api.keys.file";
+
+  private static final String API_KEYS_FILE_DOC =
+      "A file of accepted API keys, one tenant:<SHA-256 hex of the key> a line; blank lines and"
+          + " lines starting with # are ignored. Read at startup; added to gateway.api.keys.";
+
+  /** Key: the HS256 secret that JWTs are verified with (at least 32 bytes). */
+  public static final String JWT_HMAC_SECRET_CONFIG = "gateway.jwt.hmac.secret";
+
+  private static final String JWT_HMAC_SECRET_DOC =
+      "Shared secret of HMAC-signed JWTs (HS256, HS384, HS512), at least 32 bytes (UTF-8)."
+          + " Hidden in logs.";
+
+  /** Key: PEM file of the RSA or EC public key that JWTs are verified with. */
+  public static final String JWT_PUBLIC_KEY_FILE_CONFIG = "gateway.jwt.public.key.file";
+
+  private static final String JWT_PUBLIC_KEY_FILE_DOC =
+      "PEM file ('-----BEGIN PUBLIC KEY-----', X.509 SubjectPublicKeyInfo) of the RSA key"
+          + " (RS256/384/512, PS256/384/512) or EC key (ES256/384/512) that verifies JWTs. Read at"
+          + " startup.";
+
+  /** Key: the issuer ({@code iss}) a JWT must name; empty for any. */
+  public static final String JWT_ISSUER_CONFIG = "gateway.jwt.issuer";
+
+  private static final String JWT_ISSUER_DOC =
+      "The issuer (iss claim) a JWT must have; empty accepts any issuer.";
+
+  /** Key: the audience ({@code aud}) a JWT must include; empty for any. */
+  public static final String JWT_AUDIENCE_CONFIG = "gateway.jwt.audience";
+
+  private static final String JWT_AUDIENCE_DOC =
+      "The audience (aud claim) a JWT must include; empty accepts any audience.";
+
+  /** Key: the JWT claim that names the caller's tenant. */
+  public static final String JWT_TENANT_CLAIM_CONFIG = "gateway.jwt.tenant.claim";
+
+  private static final String JWT_TENANT_CLAIM_DOC =
+      "The JWT claim holding the caller's tenant; it must equal tenant.id. JWTs also need"
+          + " exp.";
+
+  /** Key: the clock skew allowed when checking a JWT's {@code exp} and {@code nbf}. */
+  public static final String JWT_CLOCK_SKEW_MS_CONFIG = "gateway.jwt.clock.skew.ms";
+
+  private static final String JWT_CLOCK_SKEW_MS_DOC =
+      "Clock skew allowed when checking a JWT's exp and nbf claims.";
+
+  /** Key: origins allowed to call the API from a browser (CORS); empty sends no CORS headers. */
+  public static final String CORS_ALLOWED_ORIGINS_CONFIG = "gateway.cors.allowed.origins";
+
+  private static final String CORS_ALLOWED_ORIGINS_DOC =
+      "Origins (scheme://host[:port]) whose web pages may call the API (CORS), comma-separated."
+          + " Empty: no CORS headers, same-origin only. '*' allows any origin and is refused"
+          + " together with gateway.auth.required.";
+
+  /** Key: the longest accepted workflow id (and usage key). */
+  public static final String MAX_ID_LENGTH_CONFIG = "gateway.max.id.length";
+
+  private static final String MAX_ID_LENGTH_DOC =
+      "Longest accepted workflow id or usage key, in characters; longer ones get 400.";
+
+  /** Key: the longest accepted query string. */
+  public static final String MAX_QUERY_LENGTH_CONFIG = "gateway.max.query.length";
+
+  private static final String MAX_QUERY_LENGTH_DOC =
+      "Longest accepted query string of a /v1/... request, in characters (access_token"
+          + " included); longer ones get 414.";
+
+  /** Key: the longest accepted {@code Last-Event-ID}. */
+  public static final String MAX_LAST_EVENT_ID_LENGTH_CONFIG = "gateway.max.last.event.id.length";
+
+  private static final String MAX_LAST_EVENT_ID_LENGTH_DOC =
+      "Longest accepted Last-Event-ID header or last_event_id parameter, in characters; longer"
+          + " ones get 400.";
+
   private static final String CLIENT_ID_DEFAULT = "runstream-gateway";
 
   private static final List<String> CLIENT_PREFIXES =
       List.of("client.", ClientConfig.CONSUMER_PREFIX);
+
+  private static final Pattern SHA_256_HEX = Pattern.compile("[0-9a-fA-F]{64}");
+  private static final int MIN_HMAC_SECRET_BYTES = 32;
 
   private static final ConfigDef CONFIG =
       TenantConfigs.define(ClientSecurityConfigs.define(new ConfigDef()))
@@ -222,10 +349,74 @@ public final class GatewayConfig extends AbstractConfig {
               Range.between(1, 600_000),
               Importance.MEDIUM,
               QUERY_TIMEOUT_MS_DOC)
-          .define(UI_ENABLED_CONFIG, Type.BOOLEAN, true, null, Importance.LOW, UI_ENABLED_DOC);
+          .define(UI_ENABLED_CONFIG, Type.BOOLEAN, true, null, Importance.LOW, UI_ENABLED_DOC)
+          .define(
+              AUTH_REQUIRED_CONFIG, Type.BOOLEAN, false, null, Importance.HIGH, AUTH_REQUIRED_DOC)
+          .define(API_KEYS_CONFIG, Type.LIST, "", apiKeyList(), Importance.HIGH, API_KEYS_DOC)
+          .define(API_KEYS_FILE_CONFIG, Type.STRING, "", null, Importance.HIGH, API_KEYS_FILE_DOC)
+          .define(
+              JWT_HMAC_SECRET_CONFIG,
+              Type.PASSWORD,
+              null,
+              hmacSecret(),
+              Importance.HIGH,
+              JWT_HMAC_SECRET_DOC)
+          .define(
+              JWT_PUBLIC_KEY_FILE_CONFIG,
+              Type.STRING,
+              "",
+              null,
+              Importance.HIGH,
+              JWT_PUBLIC_KEY_FILE_DOC)
+          .define(JWT_ISSUER_CONFIG, Type.STRING, "", null, Importance.MEDIUM, JWT_ISSUER_DOC)
+          .define(JWT_AUDIENCE_CONFIG, Type.STRING, "", null, Importance.MEDIUM, JWT_AUDIENCE_DOC)
+          .define(
+              JWT_TENANT_CLAIM_CONFIG,
+              Type.STRING,
+              "tenant",
+              new ConfigDef.NonEmptyString(),
+              Importance.MEDIUM,
+              JWT_TENANT_CLAIM_DOC)
+          .define(
+              JWT_CLOCK_SKEW_MS_CONFIG,
+              Type.LONG,
+              60_000L,
+              Range.between(0L, 600_000L),
+              Importance.LOW,
+              JWT_CLOCK_SKEW_MS_DOC)
+          .define(
+              CORS_ALLOWED_ORIGINS_CONFIG,
+              Type.LIST,
+              "",
+              corsOrigins(),
+              Importance.MEDIUM,
+              CORS_ALLOWED_ORIGINS_DOC)
+          .define(
+              MAX_ID_LENGTH_CONFIG,
+              Type.INT,
+              128,
+              Range.between(1, 1_024),
+              Importance.LOW,
+              MAX_ID_LENGTH_DOC)
+          .define(
+              MAX_QUERY_LENGTH_CONFIG,
+              Type.INT,
+              2_048,
+              Range.between(256, 65_536),
+              Importance.LOW,
+              MAX_QUERY_LENGTH_DOC)
+          .define(
+              MAX_LAST_EVENT_ID_LENGTH_CONFIG,
+              Type.INT,
+              20,
+              Range.between(1, 64),
+              Importance.LOW,
+              MAX_LAST_EVENT_ID_LENGTH_DOC);
 
   private final Map<String, Object> clientOverrides;
   private final ClientConfig clientConfig;
+  private final List<String> apiKeys;
+  private final PublicKey jwtPublicKey;
 
   /**
    * Defaults, overridden by environment variables, system properties, then {@code explicit}.
@@ -259,6 +450,106 @@ public final class GatewayConfig extends AbstractConfig {
         });
     this.clientOverrides = Map.copyOf(client);
     this.clientConfig = deriveClientConfig(env, systemProperties);
+    this.apiKeys = readApiKeys();
+    this.jwtPublicKey = readJwtPublicKey();
+    checkSecureMode();
+  }
+
+  private List<String> readApiKeys() {
+    List<String> keys = new ArrayList<>();
+    getList(API_KEYS_CONFIG).stream()
+        .map(String::trim)
+        .filter(k -> !k.isEmpty())
+        .map(GatewayConfig::normalizeApiKey)
+        .forEach(keys::add);
+    String file = getString(API_KEYS_FILE_CONFIG).trim();
+    if (!file.isEmpty()) {
+      List<String> lines;
+      try {
+        lines = Files.readAllLines(Path.of(file), StandardCharsets.UTF_8);
+      } catch (IOException | RuntimeException e) {
+        throw new ConfigException(API_KEYS_FILE_CONFIG, file, "cannot be read: " + e);
+      }
+      for (int i = 0; i < lines.size(); i++) {
+        String line = lines.get(i).trim();
+        if (line.isEmpty() || line.startsWith("#")) {
+          continue;
+        }
+        String problem = apiKeyProblem(line);
+        if (problem != null) {
+          // The line is not echoed: it might be a key pasted by mistake.
+          throw new ConfigException(API_KEYS_FILE_CONFIG, file, "line " + (i + 1) + " " + problem);
+        }
+        keys.add(normalizeApiKey(line));
+      }
+    }
+    return List.copyOf(keys);
+  }
+
+  private PublicKey readJwtPublicKey() {
+    String file = getString(JWT_PUBLIC_KEY_FILE_CONFIG).trim();
+    if (file.isEmpty()) {
+      return null;
+    }
+    try {
+      return PemPublicKey.read(Path.of(file));
+    } catch (IOException | RuntimeException e) {
+      throw new ConfigException(
+          JWT_PUBLIC_KEY_FILE_CONFIG,
+          file,
+          "cannot be read as a PEM RSA or EC public key: " + e.getMessage());
+    }
+  }
+
+  private void checkSecureMode() {
+    boolean anyOrigin = corsAllowedOrigins().contains("*");
+    if (!authRequired()) {
+      return;
+    }
+    if (tenant().isEmpty()) {
+      throw new ConfigException(
+          TENANT_CONFIG, "", "is required when " + AUTH_REQUIRED_CONFIG + " is true");
+    }
+    if (apiKeys.isEmpty() && jwtHmacSecret().isEmpty() && jwtPublicKey == null) {
+      throw new ConfigException(
+          AUTH_REQUIRED_CONFIG,
+          true,
+          "needs a credential source: "
+              + API_KEYS_CONFIG
+              + ", "
+              + API_KEYS_FILE_CONFIG
+              + ", "
+              + JWT_HMAC_SECRET_CONFIG
+              + " or "
+              + JWT_PUBLIC_KEY_FILE_CONFIG);
+    }
+    if (anyOrigin) {
+      throw new ConfigException(
+          CORS_ALLOWED_ORIGINS_CONFIG,
+          "*",
+          "must list origins when " + AUTH_REQUIRED_CONFIG + " is true, not '*'");
+    }
+  }
+
+  /** Why {@code entry} is not {@code tenant:<sha-256 hex>}, or null if it is. */
+  private static String apiKeyProblem(String entry) {
+    int colon = entry.lastIndexOf(':');
+    if (colon < 0) {
+      return "must be tenant:<SHA-256 hex of the key>";
+    }
+    if (!TenantConfigs.TENANT_ID.matcher(entry.substring(0, colon)).matches()) {
+      return "has an invalid tenant id (letters, digits, '.', '_', '-', at most 64)";
+    }
+    if (!SHA_256_HEX.matcher(entry.substring(colon + 1)).matches()) {
+      return "must end with the key's SHA-256 as 64 hex digits (printf %s \"$KEY\" | sha256sum),"
+          + " not the key itself";
+    }
+    return null;
+  }
+
+  private static String normalizeApiKey(String entry) {
+    int colon = entry.lastIndexOf(':');
+    return entry.substring(0, colon + 1) + entry.substring(colon + 1).toLowerCase(Locale.ROOT);
   }
 
   private static boolean isClientKey(String key) {
@@ -394,6 +685,84 @@ public final class GatewayConfig extends AbstractConfig {
     return getBoolean(UI_ENABLED_CONFIG);
   }
 
+  /** {@value #AUTH_REQUIRED_CONFIG}: whether {@code /v1/...} needs credentials. */
+  public boolean authRequired() {
+    return getBoolean(AUTH_REQUIRED_CONFIG);
+  }
+
+  /** {@value #TENANT_CONFIG}: the tenant of this gateway's cell, if set. */
+  public Optional<String> tenant() {
+    String tenant = getString(TENANT_CONFIG).trim();
+    return tenant.isEmpty() ? Optional.empty() : Optional.of(tenant);
+  }
+
+  /**
+   * The accepted API keys, from {@value #API_KEYS_CONFIG} then {@value #API_KEYS_FILE_CONFIG}, each
+   * as {@code tenant:<sha-256 hex>} with lower-case hex.
+   */
+  public List<String> apiKeys() {
+    return apiKeys;
+  }
+
+  /** {@value #JWT_HMAC_SECRET_CONFIG}, if set. */
+  public Optional<Password> jwtHmacSecret() {
+    return Optional.ofNullable(getPassword(JWT_HMAC_SECRET_CONFIG));
+  }
+
+  /** The public key read from {@value #JWT_PUBLIC_KEY_FILE_CONFIG}, if set. */
+  public Optional<PublicKey> jwtPublicKey() {
+    return Optional.ofNullable(jwtPublicKey);
+  }
+
+  /** {@value #JWT_ISSUER_CONFIG}, if set. */
+  public Optional<String> jwtIssuer() {
+    return optional(JWT_ISSUER_CONFIG);
+  }
+
+  /** {@value #JWT_AUDIENCE_CONFIG}, if set. */
+  public Optional<String> jwtAudience() {
+    return optional(JWT_AUDIENCE_CONFIG);
+  }
+
+  /** {@value #JWT_TENANT_CLAIM_CONFIG}. */
+  public String jwtTenantClaim() {
+    return getString(JWT_TENANT_CLAIM_CONFIG).trim();
+  }
+
+  /** {@value #JWT_CLOCK_SKEW_MS_CONFIG}. */
+  public Duration jwtClockSkew() {
+    return Duration.ofMillis(getLong(JWT_CLOCK_SKEW_MS_CONFIG));
+  }
+
+  /** {@value #CORS_ALLOWED_ORIGINS_CONFIG}, without blanks or trailing slashes. */
+  public List<String> corsAllowedOrigins() {
+    return getList(CORS_ALLOWED_ORIGINS_CONFIG).stream()
+        .map(String::trim)
+        .filter(o -> !o.isEmpty())
+        .map(o -> o.endsWith("/") ? o.substring(0, o.length() - 1) : o)
+        .toList();
+  }
+
+  /** {@value #MAX_ID_LENGTH_CONFIG}. */
+  public int maxIdLength() {
+    return getInt(MAX_ID_LENGTH_CONFIG);
+  }
+
+  /** {@value #MAX_QUERY_LENGTH_CONFIG}. */
+  public int maxQueryLength() {
+    return getInt(MAX_QUERY_LENGTH_CONFIG);
+  }
+
+  /** {@value #MAX_LAST_EVENT_ID_LENGTH_CONFIG}. */
+  public int maxLastEventIdLength() {
+    return getInt(MAX_LAST_EVENT_ID_LENGTH_CONFIG);
+  }
+
+  private Optional<String> optional(String key) {
+    String value = getString(key).trim();
+    return value.isEmpty() ? Optional.empty() : Optional.of(value);
+  }
+
   /**
    * The configuration of the gateway's one shared {@link dev.runstream.client.RunstreamClient}:
    * this config's broker, registry and query URLs, client id {@code runstream-gateway} unless set,
@@ -413,6 +782,82 @@ public final class GatewayConfig extends AbstractConfig {
   @Override
   public String toString() {
     return "GatewayConfig" + toMap();
+  }
+
+  private static ConfigDef.Validator apiKeyList() {
+    return new ConfigDef.Validator() {
+      @Override
+      public void ensureValid(String name, Object value) {
+        List<?> items = value instanceof List<?> list ? list : List.of();
+        for (Object item : items) {
+          String entry = item.toString().trim();
+          String problem = entry.isEmpty() ? null : apiKeyProblem(entry);
+          if (problem != null) {
+            // The value is not echoed: it might be a key pasted by mistake.
+            throw new ConfigException(name + " has an entry that " + problem);
+          }
+        }
+      }
+
+      @Override
+      public String toString() {
+        return "tenant:<SHA-256 hex of the key> entries, comma-separated, or empty";
+      }
+    };
+  }
+
+  private static ConfigDef.Validator hmacSecret() {
+    return new ConfigDef.Validator() {
+      @Override
+      public void ensureValid(String name, Object value) {
+        if (value == null) {
+          return;
+        }
+        String secret = value instanceof Password p ? p.value() : value.toString();
+        if (secret.getBytes(StandardCharsets.UTF_8).length < MIN_HMAC_SECRET_BYTES) {
+          throw new ConfigException(
+              name + " must be at least " + MIN_HMAC_SECRET_BYTES + " bytes long (HS256)");
+        }
+      }
+
+      @Override
+      public String toString() {
+        return "a secret of at least " + MIN_HMAC_SECRET_BYTES + " bytes, or unset";
+      }
+    };
+  }
+
+  private static ConfigDef.Validator corsOrigins() {
+    return new ConfigDef.Validator() {
+      @Override
+      public void ensureValid(String name, Object value) {
+        List<?> items = value instanceof List<?> list ? list : List.of();
+        for (Object item : items) {
+          String origin = item.toString().trim();
+          if (origin.isEmpty() || origin.equals("*")) {
+            continue;
+          }
+          try {
+            URI uri = new URI(origin);
+            if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
+                || uri.getHost() == null
+                || !(uri.getRawPath() == null
+                    || uri.getRawPath().isEmpty()
+                    || uri.getRawPath().equals("/"))
+                || uri.getRawQuery() != null) {
+              throw new ConfigException(name, origin, "must be " + this);
+            }
+          } catch (URISyntaxException e) {
+            throw new ConfigException(name, origin, "must be " + this);
+          }
+        }
+      }
+
+      @Override
+      public String toString() {
+        return "origins as scheme://host[:port], comma-separated, or '*', or empty";
+      }
+    };
   }
 
   private static ConfigDef.Validator bindAddress() {
@@ -481,6 +926,31 @@ public final class GatewayConfig extends AbstractConfig {
     /** Sets {@value GatewayConfig#SSE_START_TIMEOUT_MS_CONFIG}. */
     public Builder sseStartTimeout(Duration timeout) {
       return set(SSE_START_TIMEOUT_MS_CONFIG, timeout.toMillis());
+    }
+
+    /** Sets {@value GatewayConfig#AUTH_REQUIRED_CONFIG}. */
+    public Builder authRequired(boolean required) {
+      return set(AUTH_REQUIRED_CONFIG, required);
+    }
+
+    /** Sets {@value GatewayConfig#TENANT_CONFIG}. */
+    public Builder tenant(String tenant) {
+      return set(TENANT_CONFIG, tenant);
+    }
+
+    /** Sets {@value GatewayConfig#API_KEYS_CONFIG}: {@code tenant:<sha-256 hex>} entries. */
+    public Builder apiKeys(String... entries) {
+      return set(API_KEYS_CONFIG, String.join(",", entries));
+    }
+
+    /** Sets {@value GatewayConfig#JWT_HMAC_SECRET_CONFIG}. */
+    public Builder jwtHmacSecret(String secret) {
+      return set(JWT_HMAC_SECRET_CONFIG, secret);
+    }
+
+    /** Sets {@value GatewayConfig#CORS_ALLOWED_ORIGINS_CONFIG}. */
+    public Builder corsAllowedOrigins(String... origins) {
+      return set(CORS_ALLOWED_ORIGINS_CONFIG, String.join(",", origins));
     }
 
     /**

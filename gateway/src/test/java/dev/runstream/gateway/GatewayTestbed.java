@@ -29,6 +29,9 @@ final class GatewayTestbed implements AutoCloseable {
   final AgentEventPublisher publisher;
   final Gateway gateway;
 
+  /** The credential sent as {@code Authorization: Bearer} by {@link #get}, or null for none. */
+  volatile String credential;
+
   GatewayTestbed(LocalCluster cluster, Path stateDir, GatewayConfig.Builder gatewayConfig) {
     topology =
         TopologyApp.start(
@@ -67,9 +70,36 @@ final class GatewayTestbed implements AutoCloseable {
   }
 
   HttpResponse<String> get(String pathAndQuery) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri(pathAndQuery)).GET();
+    if (credential != null) {
+      request.header("Authorization", "Bearer " + credential);
+    }
+    return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** The topology's own view of a run (no gateway, no tenant scope): 200 with the JSON, or 404. */
+  HttpResponse<String> topologyRun(String workflowId) throws Exception {
     return HTTP.send(
-        HttpRequest.newBuilder(uri(pathAndQuery)).GET().build(),
+        HttpRequest.newBuilder(topology.httpAddress().resolve("/workflows/" + workflowId))
+            .GET()
+            .build(),
         HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** Waits until the topology (not the gateway) has materialized {@code workflowId} as finished. */
+  JsonNode awaitFinishedInTopology(String workflowId) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (System.nanoTime() < deadline) {
+      HttpResponse<String> r = topologyRun(workflowId);
+      if (r.statusCode() == 200) {
+        JsonNode run = JSON.readTree(r.body());
+        if (!"RUNNING".equals(run.path("status").asText())) {
+          return run;
+        }
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("the topology did not finish " + workflowId);
   }
 
   /** Waits until the gateway's view of {@code workflowId} satisfies {@code ready}. */

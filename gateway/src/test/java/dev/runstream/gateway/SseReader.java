@@ -40,10 +40,18 @@ final class SseReader implements AutoCloseable {
 
   /** Opens {@code uri}, with {@code Last-Event-ID} if given. */
   static SseReader open(URI uri, String lastEventId) throws Exception {
+    return open(uri, lastEventId, null);
+  }
+
+  /** Opens {@code uri}, with {@code Last-Event-ID} and {@code Authorization: Bearer} if given. */
+  static SseReader open(URI uri, String lastEventId, String bearer) throws Exception {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(uri).header("Accept", "text/event-stream").GET();
     if (lastEventId != null) {
       request.header("Last-Event-ID", lastEventId);
+    }
+    if (bearer != null) {
+      request.header("Authorization", "Bearer " + bearer);
     }
     return new SseReader(HTTP.send(request.build(), HttpResponse.BodyHandlers.ofInputStream()));
   }

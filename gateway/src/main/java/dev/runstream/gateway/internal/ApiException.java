@@ -16,6 +16,15 @@ public final class ApiException extends RuntimeException {
   /** Code of any other invalid query parameter. */
   public static final String INVALID_PARAMETER = "invalid_parameter";
 
+  /** Code of a request without credentials in secure mode. */
+  public static final String UNAUTHORIZED = "unauthorized";
+
+  /** Code of a request with an invalid, expired or another tenant's credential. */
+  public static final String INVALID_TOKEN = "invalid_token";
+
+  /** Code of a query string longer than the configured bound. */
+  public static final String URI_TOO_LONG = "uri_too_long";
+
   /** Code of an unknown workflow or resource. */
   public static final String NOT_FOUND = "not_found";
 
@@ -58,6 +67,24 @@ public final class ApiException extends RuntimeException {
   /** A 404. */
   public static ApiException notFound(String message) {
     return new ApiException(404, NOT_FOUND, message);
+  }
+
+  /**
+   * The 404 of a workflow the caller may not see: unknown, or another tenant's. Both answer this
+   * same body, so the answer tells nothing about other tenants' workflows.
+   */
+  public static ApiException unknownWorkflow(String workflowId) {
+    return notFound("no workflow " + workflowId);
+  }
+
+  /** A 401 {@value #UNAUTHORIZED}: no credential. */
+  public static ApiException unauthorized(String message) {
+    return new ApiException(401, UNAUTHORIZED, message);
+  }
+
+  /** A 401 {@value #INVALID_TOKEN}: a credential that is not accepted. */
+  public static ApiException invalidToken(String message) {
+    return new ApiException(401, INVALID_TOKEN, message);
   }
 
   /** A 503 with {@code code}. */

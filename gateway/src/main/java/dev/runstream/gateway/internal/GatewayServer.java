@@ -7,6 +7,7 @@ import dev.runstream.gateway.GatewayConfig;
 import dev.runstream.gateway.GatewayException;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.staticfiles.Location;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
@@ -14,6 +15,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -39,6 +41,9 @@ public final class GatewayServer implements AutoCloseable {
   private final KafkaClientMetrics adminMetrics;
   private final GatewayMetrics metrics;
   private final TopologyQueries topology;
+  private final RequestParams params;
+  private final TenantScope scope;
+  private final Authenticator authenticator;
   private final SseStreams sse;
   private final Javalin app;
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -60,7 +65,12 @@ public final class GatewayServer implements AutoCloseable {
     this.adminMetrics = new KafkaClientMetrics(admin);
     adminMetrics.bindTo(metrics.registry());
     this.topology = new TopologyQueries(config.queryUrls(), config.queryTimeout());
-    this.sse = new SseStreams(client, topology, metrics, config);
+    this.params =
+        new RequestParams(
+            config.maxIdLength(), config.maxQueryLength(), config.maxLastEventIdLength());
+    this.scope = new TenantScope(config.tenant().orElse(null));
+    this.authenticator = config.authRequired() ? new Authenticator(config) : null;
+    this.sse = new SseStreams(client, topology, params, scope, metrics, config);
     this.app = Javalin.create(c -> configure(c, config, metrics));
     routes();
   }
@@ -86,6 +96,21 @@ public final class GatewayServer implements AutoCloseable {
     c.http.asyncTimeout = 0L; // SSE responses last as long as the run
     c.http.defaultContentType = APPLICATION_JSON;
     c.jetty.modifyServer(server -> server.setStopTimeout(5_000));
+    List<String> origins = config.corsAllowedOrigins();
+    if (!origins.isEmpty()) {
+      c.bundledPlugins.enableCors(
+          cors ->
+              cors.addRule(
+                  rule -> {
+                    if (origins.contains("*")) {
+                      rule.anyHost();
+                    } else {
+                      origins.forEach(rule::allowHost);
+                    }
+                    rule.exposeHeader("WWW-Authenticate");
+                    rule.exposeHeader("Retry-After");
+                  }));
+    }
     if (config.uiEnabled()) {
       c.staticFiles.add(
           files -> {
@@ -118,14 +143,21 @@ public final class GatewayServer implements AutoCloseable {
   }
 
   private void routes() {
+    app.before("/v1/*", this::guard);
+    if (!config.corsAllowedOrigins().isEmpty()) {
+      app.after(GatewayServer::withoutCorsHeadersForOtherOrigins);
+    }
     app.get("/v1/workflows/{id}/events", sse::handle);
     app.get(
         "/v1/workflows/{id}",
-        ctx -> json(ctx, topology.run(RequestParams.workflowId(ctx.pathParam("id")))));
-    app.get("/v1/workflows", ctx -> json(ctx, topology.list(RequestParams.list(query(ctx)))));
+        ctx -> {
+          String id = params.workflowId(ctx.pathParam("id"));
+          json(ctx, scope.run(id, topology.run(id)));
+        });
+    app.get("/v1/workflows", ctx -> json(ctx, scope.list(topology.list(params.list(query(ctx))))));
     app.get(
         "/v1/usage",
-        ctx -> json(ctx, topology.usage(RequestParams.usage(query(ctx), Instant.now()))));
+        ctx -> json(ctx, scope.usage(topology.usage(params.usage(query(ctx), Instant.now())))));
     app.get(
         "/metrics",
         ctx ->
@@ -149,6 +181,39 @@ public final class GatewayServer implements AutoCloseable {
           LOG.warn("{} {} failed", ctx.method(), ctx.path(), e);
           error(ctx, 500, ApiException.INTERNAL, e.toString());
         });
+  }
+
+  /**
+   * Before every {@code /v1/...} handler: the query string's bound (414), then in secure mode the
+   * credential (401). CORS preflights ({@code OPTIONS}) carry no credential and pass.
+   */
+  private void guard(Context ctx) {
+    if (ctx.method() == HandlerType.OPTIONS) {
+      return;
+    }
+    params.queryString(ctx.queryString());
+    if (authenticator != null) {
+      authenticator.check(ctx);
+    }
+  }
+
+  /**
+   * Javalin's CORS plugin answers every preflight's requested headers and methods and adds {@code
+   * Access-Control-Allow-Origin} only for an allowed origin; for other origins the rest is removed
+   * too, so they get no CORS headers at all.
+   */
+  private static void withoutCorsHeadersForOtherOrigins(Context ctx) {
+    if (ctx.res().getHeader("Access-Control-Allow-Origin") == null) {
+      for (String header :
+          List.of(
+              "Access-Control-Allow-Headers",
+              "Access-Control-Allow-Methods",
+              "Access-Control-Max-Age",
+              "Access-Control-Expose-Headers",
+              "Access-Control-Allow-Credentials")) {
+        ctx.res().setHeader(header, null);
+      }
+    }
   }
 
   private static Map<String, java.util.List<String>> query(Context ctx) {
@@ -193,6 +258,13 @@ public final class GatewayServer implements AutoCloseable {
     body.put("message", message);
     if (status == 503) {
       ctx.header("Retry-After", "1");
+    }
+    if (status == 401) {
+      ctx.header(
+          "WWW-Authenticate",
+          ApiException.INVALID_TOKEN.equals(code)
+              ? "Bearer realm=\"runstream\", error=\"invalid_token\""
+              : "Bearer realm=\"runstream\"");
     }
     ctx.status(status).contentType(APPLICATION_JSON).result(body.toString());
   }

@@ -11,12 +11,20 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Validates the gateway's path and query parameters before anything is opened or forwarded. Every
- * method throws {@link ApiException} (400) naming the parameter and what is allowed.
+ * Validates the gateway's path and query parameters before anything is opened or forwarded, within
+ * the configured bounds (length of ids, of the query string and of {@code Last-Event-ID}). Every
+ * method throws {@link ApiException} (400, or 414 for the query string) naming the parameter and
+ * what is allowed.
  */
 public final class RequestParams {
-  /** Longest accepted workflow id. */
-  public static final int MAX_ID_LENGTH = 200;
+  /** Default longest workflow id ({@code gateway.max.id.length}). */
+  public static final int DEFAULT_MAX_ID_LENGTH = 128;
+
+  /** Default longest query string ({@code gateway.max.query.length}). */
+  public static final int DEFAULT_MAX_QUERY_LENGTH = 2_048;
+
+  /** Default longest {@code Last-Event-ID} ({@code gateway.max.last.event.id.length}). */
+  public static final int DEFAULT_MAX_LAST_EVENT_ID_LENGTH = 20;
 
   /** Default and largest page of {@code GET /v1/workflows}. */
   public static final int DEFAULT_LIMIT = 100;
@@ -34,7 +42,43 @@ public final class RequestParams {
   private static final Set<String> STATUSES = Set.of("RUNNING", "FINISHED", "FAILED");
   private static final Set<String> DIMENSIONS = Set.of("AGENT", "MODEL", "TENANT");
 
-  private RequestParams() {}
+  private final int maxIdLength;
+  private final int maxQueryLength;
+  private final int maxLastEventIdLength;
+
+  /**
+   * Validation within these bounds.
+   *
+   * @param maxIdLength longest workflow id or usage key
+   * @param maxQueryLength longest query string
+   * @param maxLastEventIdLength longest {@code Last-Event-ID} or {@code last_event_id}
+   */
+  public RequestParams(int maxIdLength, int maxQueryLength, int maxLastEventIdLength) {
+    this.maxIdLength = maxIdLength;
+    this.maxQueryLength = maxQueryLength;
+    this.maxLastEventIdLength = maxLastEventIdLength;
+  }
+
+  /** Validation within the default bounds. */
+  public static RequestParams withDefaultBounds() {
+    return new RequestParams(
+        DEFAULT_MAX_ID_LENGTH, DEFAULT_MAX_QUERY_LENGTH, DEFAULT_MAX_LAST_EVENT_ID_LENGTH);
+  }
+
+  /**
+   * Checks the length of a request's raw query string.
+   *
+   * @param rawQuery the query string as sent, or null
+   * @throws ApiException 414 if it is longer than the bound
+   */
+  public void queryString(String rawQuery) {
+    if (rawQuery != null && rawQuery.length() > maxQueryLength) {
+      throw new ApiException(
+          414,
+          ApiException.URI_TOO_LONG,
+          "the query string is longer than " + maxQueryLength + " characters");
+    }
+  }
 
   /**
    * What an SSE request asks for.
@@ -66,20 +110,20 @@ public final class RequestParams {
   public record UsageRequest(String dimension, String key, Instant from, Instant to) {}
 
   /**
-   * A workflow id: 1 to {@value #MAX_ID_LENGTH} characters, letters, digits and {@code . _ : @ +
-   * -}, starting with a letter or digit.
+   * A workflow id: 1 to the bound's characters, letters, digits and {@code . _ : @ + -}, starting
+   * with a letter or digit.
    *
    * @param raw the path parameter, decoded
    * @return the id
    */
-  public static String workflowId(String raw) {
+  public String workflowId(String raw) {
     if (raw == null || raw.isEmpty()) {
       throw ApiException.badRequest(ApiException.INVALID_WORKFLOW_ID, "the workflow id is empty");
     }
-    if (raw.length() > MAX_ID_LENGTH) {
+    if (raw.length() > maxIdLength) {
       throw ApiException.badRequest(
           ApiException.INVALID_WORKFLOW_ID,
-          "the workflow id is longer than " + MAX_ID_LENGTH + " characters");
+          "the workflow id is longer than " + maxIdLength + " characters");
     }
     if (!ID.matcher(raw).matches()) {
       throw ApiException.badRequest(
@@ -99,8 +143,7 @@ public final class RequestParams {
    * @param query the query parameters
    * @return the request
    */
-  public static SseRequest sse(
-      String rawId, String lastEventIdHeader, Map<String, List<String>> query) {
+  public SseRequest sse(String rawId, String lastEventIdHeader, Map<String, List<String>> query) {
     String id = workflowId(rawId);
     String cursorText = lastEventIdHeader;
     String cursorName = "Last-Event-ID";
@@ -109,6 +152,11 @@ public final class RequestParams {
       cursorName = "last_event_id";
     }
     OptionalLong after = OptionalLong.empty();
+    if (cursorText != null && cursorText.length() > maxLastEventIdLength) {
+      throw ApiException.badRequest(
+          ApiException.INVALID_CURSOR,
+          cursorName + " is longer than " + maxLastEventIdLength + " characters");
+    }
     if (cursorText != null && !cursorText.isBlank()) {
       String trimmed = cursorText.trim();
       if (!CURSOR.matcher(trimmed).matches()) {
@@ -138,7 +186,7 @@ public final class RequestParams {
    * @param query the query parameters
    * @return the request
    */
-  public static ListRequest list(Map<String, List<String>> query) {
+  public ListRequest list(Map<String, List<String>> query) {
     String status = first(query, "status");
     if (status != null) {
       status = status.toUpperCase(Locale.ROOT);
@@ -168,7 +216,7 @@ public final class RequestParams {
    * @param now the current time
    * @return the request
    */
-  public static UsageRequest usage(Map<String, List<String>> query, Instant now) {
+  public UsageRequest usage(Map<String, List<String>> query, Instant now) {
     String dimension = first(query, "dimension");
     if (dimension != null) {
       dimension = dimension.toUpperCase(Locale.ROOT);
@@ -181,8 +229,8 @@ public final class RequestParams {
       if (dimension == null) {
         throw invalid("key", key, "used with a dimension (AGENT, MODEL or TENANT)");
       }
-      if (key.isBlank() || key.length() > MAX_ID_LENGTH || key.chars().anyMatch(c -> c < ' ')) {
-        throw invalid("key", key, "1 to " + MAX_ID_LENGTH + " printable characters");
+      if (key.isBlank() || key.length() > maxIdLength || key.chars().anyMatch(c -> c < ' ')) {
+        throw invalid("key", key, "1 to " + maxIdLength + " printable characters");
       }
     }
     Instant to = instant(query, "to", now);

@@ -67,6 +67,8 @@ public final class SseStreams implements AutoCloseable {
 
   private final RunstreamClient client;
   private final TopologyQueries topology;
+  private final RequestParams params;
+  private final TenantScope scope;
   private final GatewayMetrics metrics;
   private final Duration keepAlive;
   private final Duration retry;
@@ -82,16 +84,22 @@ public final class SseStreams implements AutoCloseable {
    *
    * @param client the shared SDK client
    * @param topology the query service, to answer a resume of a finished run with 204
+   * @param params the request validation, with the configured bounds
+   * @param scope the tenant guard: events of workflows of other tenants are never sent
    * @param metrics where connections and events are counted
    * @param config the gateway configuration
    */
   public SseStreams(
       RunstreamClient client,
       TopologyQueries topology,
+      RequestParams params,
+      TenantScope scope,
       GatewayMetrics metrics,
       GatewayConfig config) {
     this.client = client;
     this.topology = topology;
+    this.params = params;
+    this.scope = scope;
     this.metrics = metrics;
     this.keepAlive = config.sseKeepAlive();
     this.retry = config.sseRetry();
@@ -123,12 +131,21 @@ public final class SseStreams implements AutoCloseable {
     return open.size();
   }
 
-  /** Handles one request. */
+  /**
+   * Handles one request. With a tenant scope, the workflow's tenant is checked before anything is
+   * streamed: from its materialized run, or, while the view does not know it yet, from its first
+   * event (the response is held until then, within the start timeout). Another tenant's workflow
+   * answers the same 404 as an unknown one, no sooner than an unknown one would.
+   */
   public void handle(Context ctx) throws IOException {
+    long startNanos = System.nanoTime();
     RequestParams.SseRequest request =
-        RequestParams.sse(ctx.pathParam("id"), ctx.header("Last-Event-ID"), ctx.queryParamMap());
+        params.sse(ctx.pathParam("id"), ctx.header("Last-Event-ID"), ctx.queryParamMap());
     boolean tail = request.fromNow() && request.afterSequence().isEmpty();
-    JsonNode view = tail ? null : view(request.workflowId());
+    JsonNode view = tail && !scope.isScoped() ? null : view(request.workflowId());
+    if (view != null && !scope.includes(view)) {
+      throw notFoundLikeUnknown(startNanos, request.workflowId());
+    }
     if (request.afterSequence().isPresent() && endedAt(view, request.afterSequence().getAsLong())) {
       // Nothing after the cursor, ever: 204 tells an EventSource to stop reconnecting.
       ctx.status(204);
@@ -144,9 +161,10 @@ public final class SseStreams implements AutoCloseable {
       awaitOpened(stream, request);
       Forwarder forwarder = new Forwarder(request);
       stream.subscribe(forwarder);
-      if (!tail && view == null) {
+      if (view == null && (!tail || scope.isScoped())) {
         // Not in the view (yet): hold the response until the first event shows the workflow
-        // exists, so an unknown one gets 404 after the start timeout, not an empty stream.
+        // exists (and whose it is), so an unknown one gets 404 after the start timeout, not an
+        // empty stream, and another tenant's is never streamed.
         forwarder.awaitFirstSignal(openTimeout);
       }
       start(ctx, stream, forwarder);
@@ -155,8 +173,28 @@ public final class SseStreams implements AutoCloseable {
       if (stream != null) {
         stream.close();
       }
+      if (scope.isScoped() && e instanceof ApiException api && api.status() == 404) {
+        throw notFoundLikeUnknown(startNanos, request.workflowId());
+      }
       throw e;
     }
+  }
+
+  /**
+   * The unknown-workflow 404, once the start timeout has passed since the request began: an unknown
+   * workflow is only known to be unknown then, so the answer's timing does not tell that the
+   * workflow exists for another tenant either.
+   */
+  private ApiException notFoundLikeUnknown(long startNanos, String workflowId) {
+    long remaining = startTimeout.toNanos() - (System.nanoTime() - startNanos);
+    if (remaining > 0) {
+      try {
+        TimeUnit.NANOSECONDS.sleep(remaining);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    return ApiException.unknownWorkflow(workflowId);
   }
 
   /** The materialized run, or null if the view does not know it or cannot answer. */
@@ -211,8 +249,8 @@ public final class SseStreams implements AutoCloseable {
 
   /** The HTTP answer for a stream that failed to open. */
   static ApiException translate(Throwable cause, String id) {
-    if (cause instanceof UnknownWorkflowException) {
-      return ApiException.notFound("no workflow " + id + ": " + cause.getMessage());
+    if (cause instanceof UnknownWorkflowException || cause instanceof ForeignWorkflowException) {
+      return ApiException.unknownWorkflow(id);
     }
     if (cause instanceof InvalidCursorException) {
       return ApiException.badRequest(ApiException.INVALID_CURSOR, cause.getMessage());
@@ -332,12 +370,31 @@ public final class SseStreams implements AutoCloseable {
 
     @Override
     public void onNext(AgentEvent event) {
+      boolean own = scope.includes(event);
+      boolean requested = workflowId.equals(event.getWorkflowId());
+      SseConnection attached;
       synchronized (this) {
-        if (connection == null) {
-          pendingEvent = event;
+        attached = connection;
+        if (attached == null) {
+          if (own) {
+            pendingEvent = event;
+          } else {
+            // Another tenant's workflow: answered as unknown, its events never sent.
+            pendingError = new ForeignWorkflowException();
+            subscription.cancel();
+          }
           firstSignal.complete(null);
           return;
         }
+      }
+      if (!own) {
+        if (requested) {
+          subscription.cancel();
+          attached.close("foreign");
+        } else {
+          subscription.request(1); // another tenant's child workflow: skipped
+        }
+        return;
       }
       if (write(event)) {
         subscription.request(1);
@@ -375,7 +432,7 @@ public final class SseStreams implements AutoCloseable {
         return;
       }
       ApiException api =
-          error instanceof RunstreamClientException
+          error instanceof RunstreamClientException || error instanceof ForeignWorkflowException
               ? translate(error, workflowId)
               : new ApiException(500, ApiException.INTERNAL, String.valueOf(error));
       ObjectNode body = JSON.createObjectNode();
@@ -399,6 +456,15 @@ public final class SseStreams implements AutoCloseable {
         }
       }
       connection.close("completed");
+    }
+  }
+
+  /** The first event of a stream belongs to another tenant. */
+  private static final class ForeignWorkflowException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    ForeignWorkflowException() {
+      super("another tenant's workflow", null, false, false);
     }
   }
 

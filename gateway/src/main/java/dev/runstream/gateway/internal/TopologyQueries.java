@@ -46,9 +46,17 @@ public final class TopologyQueries {
             .build();
   }
 
-  /** The materialized run, as the topology's JSON. */
+  /**
+   * The materialized run, as the topology's JSON.
+   *
+   * @throws ApiException {@link ApiException#unknownWorkflow} if the topology does not know it
+   */
   public byte[] run(String workflowId) {
-    return get("/workflows/" + encode(workflowId), "workflow " + workflowId);
+    try {
+      return get("/workflows/" + encode(workflowId), "workflow " + workflowId);
+    } catch (ApiException e) {
+      throw e.status() == 404 ? ApiException.unknownWorkflow(workflowId) : e;
+    }
   }
 
   /** Runs without text and steps: {@code {"workflows": [...], "count": n}}. */
