@@ -27,14 +27,65 @@ class DemoIT {
 
   @TempDir Path dir;
 
+  /** What a test checks while the demo runs: its stdout lines and the web UI's address. */
+  private interface Checks {
+    void check(Lines out, String webUi) throws Exception;
+  }
+
   @Test
   void shouldStreamTheFirstTokenServeTheWebUiAndStopCleanlyWhenTerminated() throws Exception {
+    runDemo(
+        List.of(),
+        (out, webUi) -> {
+          HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+          HttpResponse<String> page =
+              http.send(
+                  HttpRequest.newBuilder(URI.create(webUi + "/")).build(),
+                  HttpResponse.BodyHandlers.ofString());
+          assertThat(page.statusCode()).isEqualTo(200);
+          HttpResponse<String> runs =
+              http.send(
+                  HttpRequest.newBuilder(URI.create(webUi + "/v1/workflows")).build(),
+                  HttpResponse.BodyHandlers.ofString());
+          assertThat(runs.statusCode()).isEqualTo(200);
+          assertThat(runs.body()).contains("workflow_id");
+        });
+  }
+
+  @Test
+  void shouldStreamOverSaslSslAndRequireTheApiKeyWhenSecure() throws Exception {
+    runDemo(
+        List.of("--secure"),
+        (out, webUi) -> {
+          // The printed address carries the key for the browser: http://localhost:P/#token=K
+          assertThat(webUi).contains("/#token=rs_");
+          String base = webUi.substring(0, webUi.indexOf("/#token="));
+          String key = webUi.substring(webUi.indexOf("=") + 1);
+          HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+          HttpResponse<String> anonymous =
+              http.send(
+                  HttpRequest.newBuilder(URI.create(base + "/v1/workflows")).build(),
+                  HttpResponse.BodyHandlers.ofString());
+          assertThat(anonymous.statusCode()).isEqualTo(401);
+          HttpResponse<String> runs =
+              http.send(
+                  HttpRequest.newBuilder(URI.create(base + "/v1/workflows"))
+                      .header("Authorization", "Bearer " + key)
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+          assertThat(runs.statusCode()).isEqualTo(200);
+          assertThat(runs.body()).contains("workflow_id").contains("\"tenant_id\":\"acme\"");
+        });
+  }
+
+  private void runDemo(List<String> extraArgs, Checks checks) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Path outFile = dir.resolve("demo.out");
     Path errFile = dir.resolve("demo.err");
     long launched = System.currentTimeMillis();
-    Process demo =
-        new ProcessBuilder(
+    List<String> command =
+        new ArrayList<>(
+            List.of(
                 java,
                 "-Drunstream.registry.home=" + System.getProperty("runstream.registry.home"),
                 "-Drunstream.launched.at.ms=" + launched,
@@ -46,7 +97,10 @@ class DemoIT {
                 "--tokens-per-second",
                 "200",
                 "--agents",
-                "1")
+                "1"));
+    command.addAll(extraArgs);
+    Process demo =
+        new ProcessBuilder(command)
             // Files, not pipes: a pipe's last lines can be lost to a reader racing the JDK's
             // drain of the streams when the process exits.
             .redirectOutput(outFile.toFile())
@@ -65,18 +119,7 @@ class DemoIT {
           .anyMatch(l -> l.startsWith("✅ Agent finished"));
       assertThat(out.get()).anyMatch(l -> l.startsWith("🔧 Calling tool: "));
       assertThat(out.get()).anyMatch(l -> l.startsWith("  🚀 Sub-agent started: "));
-      HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-      HttpResponse<String> page =
-          http.send(
-              HttpRequest.newBuilder(URI.create(webUi + "/")).build(),
-              HttpResponse.BodyHandlers.ofString());
-      assertThat(page.statusCode()).isEqualTo(200);
-      HttpResponse<String> runs =
-          http.send(
-              HttpRequest.newBuilder(URI.create(webUi + "/v1/workflows")).build(),
-              HttpResponse.BodyHandlers.ofString());
-      assertThat(runs.statusCode()).isEqualTo(200);
-      assertThat(runs.body()).contains("workflow_id");
+      checks.check(out, webUi);
 
       children.addAll(demo.descendants().toList());
       assertThat(children).as("broker and registry JVMs").hasSizeGreaterThanOrEqualTo(2);

@@ -3,9 +3,16 @@ package dev.runstream.cli.internal;
 import dev.runstream.cluster.ClusterSecurity;
 import dev.runstream.cluster.LocalCluster;
 import dev.runstream.cluster.LocalClusterConfig;
+import dev.runstream.gateway.GatewayConfig;
 import dev.runstream.schemas.TenantConfigs;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.Base64;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,14 +29,18 @@ import org.apache.kafka.clients.admin.Admin;
  * @param worker the publisher's settings
  * @param topology the topology's settings
  * @param reader the SDK's and the gateway's settings
+ * @param gateway the gateway's settings: the reader's, plus an API key in secure mode
  * @param readerProperties the reader's client properties file (secure mode), for {@code
  *     --command-config}; {@code null} in plain mode
+ * @param apiKey the gateway's API key for the tenant (secure mode), or {@code null}
  */
 record DemoAccess(
     Map<String, Object> worker,
     Map<String, Object> topology,
     Map<String, Object> reader,
-    Path readerProperties) {
+    Map<String, Object> gateway,
+    Path readerProperties,
+    String apiKey) {
 
   /** The demo's tenant in secure mode. */
   static final String TENANT = "acme";
@@ -49,7 +60,7 @@ record DemoAccess(
 
   static DemoAccess plain(LocalCluster cluster) {
     Map<String, Object> bootstrap = Map.of("bootstrap.servers", cluster.bootstrapServers());
-    return new DemoAccess(bootstrap, bootstrap, bootstrap, null);
+    return new DemoAccess(bootstrap, bootstrap, bootstrap, bootstrap, null, null);
   }
 
   /** Grants the tenant's ACLs as the cluster's super user and returns each principal's settings. */
@@ -68,11 +79,30 @@ record DemoAccess(
       Thread.currentThread().interrupt();
       throw new CliException(ExitCodes.INTERRUPTED, "interrupted", e);
     }
+    Map<String, Object> reader = settings(security, PRINCIPALS.reader());
+    byte[] secret = new byte[24];
+    new SecureRandom().nextBytes(secret);
+    String apiKey = "rs_" + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+    Map<String, Object> gateway = new LinkedHashMap<>(reader);
+    gateway.put(GatewayConfig.AUTH_REQUIRED_CONFIG, true);
+    gateway.put(GatewayConfig.API_KEYS_CONFIG, TENANT + ":" + sha256Hex(apiKey));
     return new DemoAccess(
         settings(security, PRINCIPALS.worker()),
         settings(security, PRINCIPALS.topology()),
-        settings(security, PRINCIPALS.reader()),
-        security.writeClientProperties(PRINCIPALS.reader()));
+        reader,
+        Map.copyOf(gateway),
+        security.writeClientProperties(PRINCIPALS.reader()),
+        apiKey);
+  }
+
+  private static String sha256Hex(String key) {
+    try {
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
+    }
   }
 
   private static Map<String, Object> settings(ClusterSecurity security, String user) {

@@ -190,13 +190,25 @@ final class DemoCommand implements Callable<Integer> {
       err.println("▶ Starting the gateway (HTTP/SSE API + web UI)…");
       WebGateway gateway =
           WebGateway.start(
-              access.reader(),
+              access.gateway(),
               cluster.schemaRegistryUrl(),
               queryUrl,
               freePorts ? 0 : config.gatewayPort());
       parts.push(new Part("the gateway", gateway));
-      String webUi = gateway.address().toString();
+      String webUi = gateway.address() + (secure ? "/#token=" + access.apiKey() : "");
       err.println("  web UI " + webUi);
+      if (secure) {
+        err.println(
+            "  API key of tenant "
+                + DemoAccess.TENANT
+                + ": "
+                + access.apiKey()
+                + " (curl -H 'Authorization: Bearer "
+                + access.apiKey()
+                + "' "
+                + gateway.address()
+                + "/v1/workflows)");
+      }
 
       // 4. Publisher and client.
       AgentEventPublisher publisher =
