@@ -3,6 +3,7 @@ package dev.runstream.cli;
 import dev.runstream.schemas.AvroSerdeConfig;
 import dev.runstream.schemas.ClientSecurityConfigs;
 import dev.runstream.schemas.ConfigSources;
+import dev.runstream.schemas.QueryServiceToken;
 import dev.runstream.schemas.TenantConfigs;
 import java.net.URI;
 import java.time.Duration;
@@ -18,6 +19,7 @@ import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.types.Password;
 
 /**
  * Immutable, validated configuration of the {@code runstream} command line, declared once with
@@ -96,7 +98,7 @@ public final class CliConfig extends AbstractConfig {
           + " before they give up with exit code 3 (unknown workflow).";
 
   private static final ConfigDef CONFIG =
-      TenantConfigs.define(ClientSecurityConfigs.define(new ConfigDef()))
+      QueryServiceToken.define(TenantConfigs.define(ClientSecurityConfigs.define(new ConfigDef())))
           .define(
               BOOTSTRAP_SERVERS_CONFIG,
               Type.STRING,
@@ -175,6 +177,7 @@ public final class CliConfig extends AbstractConfig {
     Map<String, Object> out = new TreeMap<>();
     Set<String> keys = new HashSet<>(ClientSecurityConfigs.names());
     keys.add(TenantConfigs.TENANT_ID_CONFIG);
+    keys.add(QueryServiceToken.QUERY_TOKEN_CONFIG);
     originals()
         .forEach(
             (key, value) -> {
@@ -192,6 +195,15 @@ public final class CliConfig extends AbstractConfig {
    */
   public Map<String, Object> securityProperties() {
     return ClientSecurityConfigs.clientProperties(values());
+  }
+
+  /**
+   * The query service's token ({@value QueryServiceToken#QUERY_TOKEN_CONFIG}).
+   *
+   * @return the token, or {@code null} for an open query service
+   */
+  public Password queryToken() {
+    return getPassword(QueryServiceToken.QUERY_TOKEN_CONFIG);
   }
 
   /**

@@ -83,6 +83,7 @@ class SecurityIT {
   @TempDir static Path stateDir;
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String QUERY_TOKEN = "query-token-" + java.util.UUID.randomUUID();
   private static TopologyApp acmeTopology;
   private static String queryUrl;
 
@@ -128,6 +129,7 @@ class SecurityIT {
     security().saslClientConfig(tenant + "-topology").forEach(builder::set);
     return builder
         .set("tenant.id", tenant)
+        .set("query.token", QUERY_TOKEN)
         .schemaRegistryUrl(CLUSTER.cluster().schemaRegistryUrl())
         .stateDir(state)
         .httpPort(0)
@@ -154,6 +156,7 @@ class SecurityIT {
     security().saslClientConfig(user).forEach(builder::set);
     return builder
         .set("tenant.id", tenant)
+        .set("query.token", QUERY_TOKEN)
         .schemaRegistryUrl(CLUSTER.cluster().schemaRegistryUrl())
         .queryUrl(queryUrl)
         .brokerTimeout(Duration.ofSeconds(15))
@@ -204,6 +207,7 @@ class SecurityIT {
     ClientConfig crossTenant =
         builder
             .set(ClientConfig.TOPIC_CONFIG, "acme.agent-events")
+            .set("query.token", QUERY_TOKEN)
             .schemaRegistryUrl(CLUSTER.cluster().schemaRegistryUrl())
             .queryUrl(queryUrl)
             .brokerTimeout(Duration.ofSeconds(15))
@@ -311,6 +315,7 @@ class SecurityIT {
     GatewayConfig config =
         builder
             .set("tenant.id", "acme")
+            .set("query.token", QUERY_TOKEN)
             .schemaRegistryUrl(CLUSTER.cluster().schemaRegistryUrl())
             .queryUrl(queryUrl)
             .httpPort(0)
@@ -330,6 +335,55 @@ class SecurityIT {
       assertThat(events.statusCode()).isEqualTo(200);
       assertThat(events.body()).contains("only ").contains("sees this").contains("agent_finish");
     }
+  }
+
+  @Test
+  void shouldRequireTheQueryTokenWhenTheTopologyHasOne() throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    HttpResponse<String> anonymous =
+        http.send(
+            HttpRequest.newBuilder(URI.create(queryUrl + "/workflows?limit=1")).build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(anonymous.statusCode()).isEqualTo(401);
+    assertThat(anonymous.headers().firstValue("WWW-Authenticate"))
+        .hasValue("Bearer realm=\"runstream-query\"");
+    assertThat(anonymous.body()).doesNotContain("workflow_id");
+    HttpResponse<String> wrong =
+        http.send(
+            HttpRequest.newBuilder(URI.create(queryUrl + "/workflows?limit=1"))
+                .header("Authorization", "Bearer " + QUERY_TOKEN + "x")
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(wrong.statusCode()).isEqualTo(401);
+    HttpResponse<String> health =
+        http.send(
+            HttpRequest.newBuilder(URI.create(queryUrl + "/health")).build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(health.statusCode()).isEqualTo(200);
+    Result runs =
+        cli(
+            "runs",
+            "--json",
+            "--query-url",
+            queryUrl,
+            "--command-config",
+            readerSettings().toString());
+    assertThat(runs.exitCode()).as(runs.err()).isZero();
+    assertThat(runs.out()).contains("\"workflows\"");
+  }
+
+  private static Path readerSettings() throws Exception {
+    Path file = security().writeClientProperties("acme-reader");
+    java.util.Properties properties = new java.util.Properties();
+    try (var in = java.nio.file.Files.newBufferedReader(file)) {
+      properties.load(in);
+    }
+    properties.setProperty("query.token", QUERY_TOKEN);
+    properties.setProperty("tenant.id", "acme");
+    try (var out = java.nio.file.Files.newBufferedWriter(file)) {
+      properties.store(out, null);
+    }
+    return file;
   }
 
   @Test
@@ -379,7 +433,9 @@ class SecurityIT {
     while (System.nanoTime() < deadline) {
       HttpResponse<String> r =
           http.send(
-              HttpRequest.newBuilder(URI.create(queryUrl + "/workflows/" + workflowId)).build(),
+              HttpRequest.newBuilder(URI.create(queryUrl + "/workflows/" + workflowId))
+                  .header("Authorization", "Bearer " + QUERY_TOKEN)
+                  .build(),
               HttpResponse.BodyHandlers.ofString());
       if (r.statusCode() == 200) {
         last = JSON.readTree(r.body());

@@ -3,6 +3,7 @@ package dev.runstream.client;
 import dev.runstream.schemas.AvroSerdeConfig;
 import dev.runstream.schemas.ClientSecurityConfigs;
 import dev.runstream.schemas.ConfigSources;
+import dev.runstream.schemas.QueryServiceToken;
 import dev.runstream.schemas.TenantConfigs;
 import java.time.Duration;
 import java.util.Arrays;
@@ -20,6 +21,7 @@ import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.types.Password;
 
 /**
  * Immutable, validated configuration of a {@link RunstreamClient}, declared once with Kafka's
@@ -204,7 +206,7 @@ public final class ClientConfig extends AbstractConfig {
           "client.id");
 
   private static final ConfigDef CONFIG =
-      TenantConfigs.define(ClientSecurityConfigs.define(new ConfigDef()))
+      QueryServiceToken.define(TenantConfigs.define(ClientSecurityConfigs.define(new ConfigDef())))
           .define(
               BOOTSTRAP_SERVERS_CONFIG,
               Type.STRING,
@@ -496,6 +498,16 @@ public final class ClientConfig extends AbstractConfig {
    */
   public Map<String, Object> securityProperties() {
     return ClientSecurityConfigs.clientProperties(values());
+  }
+
+  /**
+   * The query service's token ({@value QueryServiceToken#QUERY_TOKEN_CONFIG}), sent with every view
+   * lookup.
+   *
+   * @return the token, or {@code null} for an open query service
+   */
+  public Password queryToken() {
+    return getPassword(QueryServiceToken.QUERY_TOKEN_CONFIG);
   }
 
   /**

@@ -5,6 +5,7 @@ import dev.runstream.gateway.internal.PemPublicKey;
 import dev.runstream.schemas.AvroSerdeConfig;
 import dev.runstream.schemas.ClientSecurityConfigs;
 import dev.runstream.schemas.ConfigSources;
+import dev.runstream.schemas.QueryServiceToken;
 import dev.runstream.schemas.TenantConfigs;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -278,7 +279,7 @@ public final class GatewayConfig extends AbstractConfig {
   private static final int MIN_HMAC_SECRET_BYTES = 32;
 
   private static final ConfigDef CONFIG =
-      TenantConfigs.define(ClientSecurityConfigs.define(new ConfigDef()))
+      QueryServiceToken.define(TenantConfigs.define(ClientSecurityConfigs.define(new ConfigDef())))
           .define(
               BOOTSTRAP_SERVERS_CONFIG,
               Type.STRING,
@@ -591,6 +592,7 @@ public final class GatewayConfig extends AbstractConfig {
     // The gateway's Kafka credentials and tenant are its shared reader's.
     Set<String> shared = new HashSet<>(ClientSecurityConfigs.names());
     shared.add(TenantConfigs.TENANT_ID_CONFIG);
+    shared.add(QueryServiceToken.QUERY_TOKEN_CONFIG);
     originals()
         .forEach(
             (key, value) -> {

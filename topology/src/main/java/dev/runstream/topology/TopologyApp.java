@@ -133,7 +133,7 @@ public final class TopologyApp implements AutoCloseable {
   public static TopologyApp start(TopologyConfig config, TopologySerdes serdes) {
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(serdes, "serdes");
-    QueryServer server = new QueryServer(config.http());
+    QueryServer server = new QueryServer(config.http(), config.queryToken());
     WorkflowTopology topology = null;
     try {
       TopologyConfig effective = prepareTopics(config);

@@ -3,6 +3,7 @@ package dev.runstream.topology;
 import dev.runstream.schemas.AvroSerdeConfig;
 import dev.runstream.schemas.ClientSecurityConfigs;
 import dev.runstream.schemas.ConfigSources;
+import dev.runstream.schemas.QueryServiceToken;
 import dev.runstream.schemas.TenantConfigs;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,6 +20,7 @@ import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.ValidString;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.types.Password;
 
 /**
  * Immutable, validated settings of the workflow topology and its application, declared once with
@@ -245,7 +247,7 @@ public final class TopologyConfig {
       "Compression of every record the application produces (runs, aggregates, changelogs).";
 
   private static final ConfigDef CONFIG =
-      TenantConfigs.define(ClientSecurityConfigs.define(new ConfigDef()))
+      QueryServiceToken.define(TenantConfigs.define(ClientSecurityConfigs.define(new ConfigDef())))
           .define(
               BOOTSTRAP_SERVERS_CONFIG,
               Type.STRING,
@@ -636,6 +638,15 @@ public final class TopologyConfig {
    */
   public Map<String, Object> securityProperties() {
     return ClientSecurityConfigs.clientProperties(values);
+  }
+
+  /**
+   * The query service's token ({@value QueryServiceToken#QUERY_TOKEN_CONFIG}).
+   *
+   * @return the token every query route requires, or {@code null} for an open query service
+   */
+  public Password queryToken() {
+    return (Password) values.get(QueryServiceToken.QUERY_TOKEN_CONFIG);
   }
 
   /**

@@ -4,8 +4,13 @@ import dev.runstream.cluster.ClusterSecurity;
 import dev.runstream.cluster.LocalCluster;
 import dev.runstream.cluster.LocalClusterConfig;
 import dev.runstream.gateway.GatewayConfig;
+import dev.runstream.schemas.QueryServiceToken;
 import dev.runstream.schemas.TenantConfigs;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -16,6 +21,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -46,6 +52,8 @@ record DemoAccess(
   static final String TENANT = "acme";
 
   static final TenantAcls.Principals PRINCIPALS = TenantAcls.Principals.defaults(TENANT);
+
+  private static final SecureRandom RANDOM = new SecureRandom();
 
   /** What the local cluster needs for the secure demo. */
   static Map<String, Object> secureClusterOverrides() {
@@ -79,20 +87,44 @@ record DemoAccess(
       Thread.currentThread().interrupt();
       throw new CliException(ExitCodes.INTERRUPTED, "interrupted", e);
     }
-    Map<String, Object> reader = settings(security, PRINCIPALS.reader());
-    byte[] secret = new byte[24];
-    new SecureRandom().nextBytes(secret);
-    String apiKey = "rs_" + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+    String queryToken = secret("qt_");
+    Map<String, Object> reader = settings(security, PRINCIPALS.reader(), queryToken);
+    String apiKey = secret("rs_");
     Map<String, Object> gateway = new LinkedHashMap<>(reader);
     gateway.put(GatewayConfig.AUTH_REQUIRED_CONFIG, true);
     gateway.put(GatewayConfig.API_KEYS_CONFIG, TENANT + ":" + sha256Hex(apiKey));
     return new DemoAccess(
-        settings(security, PRINCIPALS.worker()),
-        settings(security, PRINCIPALS.topology()),
+        settings(security, PRINCIPALS.worker(), null),
+        settings(security, PRINCIPALS.topology(), queryToken),
         reader,
         Map.copyOf(gateway),
-        security.writeClientProperties(PRINCIPALS.reader()),
+        readerProperties(security, queryToken),
         apiKey);
+  }
+
+  private static String secret(String prefix) {
+    byte[] bytes = new byte[24];
+    RANDOM.nextBytes(bytes);
+    return prefix + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+
+  // The reader's Kafka settings plus what the CLI needs besides: the tenant and the query token.
+  private static Path readerProperties(ClusterSecurity security, String queryToken) {
+    Path file = security.writeClientProperties(PRINCIPALS.reader());
+    Properties properties = new Properties();
+    try {
+      try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        properties.load(in);
+      }
+      properties.setProperty(TenantConfigs.TENANT_ID_CONFIG, TENANT);
+      properties.setProperty(QueryServiceToken.QUERY_TOKEN_CONFIG, queryToken);
+      try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+        properties.store(out, "runstream settings of " + PRINCIPALS.reader() + " (demo --secure)");
+      }
+      return file;
+    } catch (IOException e) {
+      throw new CliException(ExitCodes.FAILURE, "cannot write " + file + ": " + e, e);
+    }
   }
 
   private static String sha256Hex(String key) {
@@ -105,9 +137,13 @@ record DemoAccess(
     }
   }
 
-  private static Map<String, Object> settings(ClusterSecurity security, String user) {
+  private static Map<String, Object> settings(
+      ClusterSecurity security, String user, String queryToken) {
     Map<String, Object> settings = new LinkedHashMap<>(security.saslClientConfig(user));
     settings.put(TenantConfigs.TENANT_ID_CONFIG, TENANT);
+    if (queryToken != null) {
+      settings.put(QueryServiceToken.QUERY_TOKEN_CONFIG, queryToken);
+    }
     return Map.copyOf(settings);
   }
 

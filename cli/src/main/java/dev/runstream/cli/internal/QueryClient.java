@@ -2,6 +2,8 @@ package dev.runstream.cli.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.runstream.cli.CliConfig;
+import dev.runstream.schemas.QueryServiceToken;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -14,6 +16,7 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
+import org.apache.kafka.common.config.types.Password;
 
 /**
  * Reads the topology's interactive-query HTTP API ({@code GET /workflows/{id}}, {@code GET
@@ -27,6 +30,7 @@ public final class QueryClient {
   private final String baseUrl;
   private final Duration timeout;
   private final HttpClient http;
+  private final String authorization;
 
   /**
    * A client of the query service at {@code baseUrl}.
@@ -35,8 +39,22 @@ public final class QueryClient {
    * @param timeout bound of connecting and of each request, and of retrying 503 answers
    */
   public QueryClient(String baseUrl, Duration timeout) {
+    this(baseUrl, timeout, null);
+  }
+
+  /**
+   * A client of the query service of {@code config}, with its token.
+   *
+   * @param config the CLI configuration
+   */
+  public QueryClient(CliConfig config) {
+    this(config.queryUrl(), config.connectTimeout(), config.queryToken());
+  }
+
+  private QueryClient(String baseUrl, Duration timeout, Password token) {
     this.baseUrl = baseUrl;
     this.timeout = timeout;
+    this.authorization = token == null ? null : QueryServiceToken.authorization(token);
     this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
   }
 
@@ -154,9 +172,12 @@ public final class QueryClient {
   }
 
   private HttpResponse<String> send(String pathAndQuery) throws IOException, InterruptedException {
-    HttpRequest request =
-        HttpRequest.newBuilder(URI.create(baseUrl + pathAndQuery)).timeout(timeout).GET().build();
-    return http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(baseUrl + pathAndQuery)).timeout(timeout).GET();
+    if (authorization != null) {
+      request.header("Authorization", authorization);
+    }
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
   }
 
   private static String errorText(String body) {

@@ -2,6 +2,7 @@ package dev.runstream.cli.internal;
 
 import dev.runstream.cli.CliConfig;
 import dev.runstream.schemas.ClientSecurityConfigs;
+import dev.runstream.schemas.QueryServiceToken;
 import dev.runstream.schemas.TenantConfigs;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -188,6 +189,7 @@ public final class RootCommand implements Callable<Integer> {
     for (String key : properties.stringPropertyNames()) {
       if (!key.equals(TenantConfigs.TENANT_ID_CONFIG)
           && !key.equals(CliConfig.BOOTSTRAP_SERVERS_CONFIG)
+          && !key.equals(QueryServiceToken.QUERY_TOKEN_CONFIG)
           && !ClientSecurityConfigs.names().contains(key)) {
         throw new CliException(
             ExitCodes.USAGE,
@@ -195,7 +197,7 @@ public final class RootCommand implements Callable<Integer> {
                 + file
                 + ": '"
                 + key
-                + "' is not a Kafka security setting, tenant.id or bootstrap.servers");
+                + "' is not a Kafka security setting, tenant.id, query.token or bootstrap.servers");
       }
       values.put(key, properties.getProperty(key));
     }

@@ -50,9 +50,7 @@ final class RunsCommand implements Callable<Integer> {
       throw new CliException(ExitCodes.USAGE, "--limit must be between 1 and 10000");
     }
     CliConfig config = root.config();
-    JsonNode answer =
-        new QueryClient(config.queryUrl(), config.connectTimeout())
-            .runs(status == null ? null : status.name(), limit);
+    JsonNode answer = new QueryClient(config).runs(status == null ? null : status.name(), limit);
     if (json) {
       root.out.println(JSON.writeValueAsString(answer));
       root.out.flush();

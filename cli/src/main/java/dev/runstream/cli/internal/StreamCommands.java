@@ -18,7 +18,7 @@ final class StreamCommands {
    */
   static Optional<JsonNode> view(CliConfig config, String workflowId) {
     try {
-      return new QueryClient(config.queryUrl(), config.connectTimeout()).workflow(workflowId);
+      return new QueryClient(config).workflow(workflowId);
     } catch (CliException e) {
       return Optional.empty();
     }

@@ -70,7 +70,7 @@ final class UsageCommand implements Callable<Integer> {
     String toTime = to == null ? null : instant(to, "--to", now).toString();
     CliConfig config = root.config();
     JsonNode answer =
-        new QueryClient(config.queryUrl(), config.connectTimeout())
+        new QueryClient(config)
             .usage(dimension == null ? null : dimension.name(), key, fromTime, toTime);
     if (json) {
       root.out.println(RunsCommand.JSON.writeValueAsString(answer));

@@ -100,7 +100,8 @@ public final class ClientRuntime implements AutoCloseable {
     this.deliveryPool =
         Executors.newFixedThreadPool(config.deliveryThreads(), daemon("runstream-delivery-"));
     this.timer = Executors.newSingleThreadScheduledExecutor(daemon("runstream-timer-"));
-    this.view = new ViewClient(config.queryUrls(), config.queryTimeout(), ioPool);
+    this.view =
+        new ViewClient(config.queryUrls(), config.queryTimeout(), ioPool, config.queryToken());
     timer.scheduleWithFixedDelay(this::tick, 50, 50, TimeUnit.MILLISECONDS);
   }
 

@@ -2,6 +2,7 @@ package dev.runstream.client.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.runstream.schemas.QueryServiceToken;
 import dev.runstream.schemas.RunError;
 import dev.runstream.schemas.RunStatus;
 import dev.runstream.schemas.ToolResult;
@@ -22,6 +23,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import org.apache.kafka.common.config.types.Password;
 
 /**
  * Client of the topology's interactive-query service: {@code GET {url}/workflows/{id}}, JSON with
@@ -49,8 +51,15 @@ public final class ViewClient {
   private final List<String> baseUrls;
   private final Duration timeout;
   private final HttpClient http;
+  private final String authorization;
 
   public ViewClient(List<String> baseUrls, Duration timeout, Executor executor) {
+    this(baseUrls, timeout, executor, null);
+  }
+
+  /** As above, sending {@code token} (when not {@code null}) as the query service's bearer. */
+  public ViewClient(List<String> baseUrls, Duration timeout, Executor executor, Password token) {
+    this.authorization = token == null ? null : QueryServiceToken.authorization(token);
     this.baseUrls = List.copyOf(baseUrls);
     this.timeout = timeout;
     this.http =
@@ -95,12 +104,15 @@ public final class ViewClient {
       return CompletableFuture.completedFuture(new Lookup.Unavailable(previous));
     }
     String url = baseUrls.get(index) + path;
-    HttpRequest request =
+    HttpRequest.Builder builder =
         HttpRequest.newBuilder(URI.create(url))
             .timeout(timeout)
             .header("Accept", "application/json")
-            .GET()
-            .build();
+            .GET();
+    if (authorization != null) {
+      builder.header("Authorization", authorization);
+    }
+    HttpRequest request = builder.build();
     return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
         .handle(
             (response, error) -> {

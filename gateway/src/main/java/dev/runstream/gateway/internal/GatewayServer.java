@@ -64,7 +64,9 @@ public final class GatewayServer implements AutoCloseable {
     metrics.bindClientStats(client::stats);
     this.adminMetrics = new KafkaClientMetrics(admin);
     adminMetrics.bindTo(metrics.registry());
-    this.topology = new TopologyQueries(config.queryUrls(), config.queryTimeout());
+    this.topology =
+        new TopologyQueries(
+            config.queryUrls(), config.queryTimeout(), config.clientConfig().queryToken());
     this.params =
         new RequestParams(
             config.maxIdLength(), config.maxQueryLength(), config.maxLastEventIdLength());

@@ -2,6 +2,7 @@ package dev.runstream.gateway.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.runstream.schemas.QueryServiceToken;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -11,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import org.apache.kafka.common.config.types.Password;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +30,7 @@ public final class TopologyQueries {
 
   private final List<URI> baseUrls;
   private final Duration timeout;
+  private final String authorization;
   private final HttpClient http;
 
   /**
@@ -37,6 +40,12 @@ public final class TopologyQueries {
    * @param timeout bound of one request, connecting included
    */
   public TopologyQueries(List<URI> baseUrls, Duration timeout) {
+    this(baseUrls, timeout, null);
+  }
+
+  /** As above, sending {@code token} (when not {@code null}) as the query service's bearer. */
+  public TopologyQueries(List<URI> baseUrls, Duration timeout, Password token) {
+    this.authorization = token == null ? null : QueryServiceToken.authorization(token);
     this.baseUrls = List.copyOf(baseUrls);
     this.timeout = timeout;
     this.http =
@@ -129,6 +138,11 @@ public final class TopologyQueries {
       if (status == 404) {
         throw ApiException.notFound("no " + what + ": " + message);
       }
+      if (status == 401) {
+        // A configuration problem of the gateway, not of the caller's request.
+        lastProblem = base + " refused the gateway's query.token";
+        continue;
+      }
       if (status >= 400 && status < 500) {
         throw ApiException.badRequest(ApiException.INVALID_PARAMETER, message);
       }
@@ -140,11 +154,15 @@ public final class TopologyQueries {
   }
 
   private HttpRequest request(URI base, String pathAndQuery) {
-    return HttpRequest.newBuilder(URI.create(base + pathAndQuery))
-        .timeout(timeout)
-        .header("Accept", "application/json")
-        .GET()
-        .build();
+    HttpRequest.Builder builder =
+        HttpRequest.newBuilder(URI.create(base + pathAndQuery))
+            .timeout(timeout)
+            .header("Accept", "application/json")
+            .GET();
+    if (authorization != null) {
+      builder.header("Authorization", authorization);
+    }
+    return builder.build();
   }
 
   private static String message(byte[] body, int status) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.runstream.schemas.AvroJson;
+import dev.runstream.schemas.QueryServiceToken;
 import dev.runstream.schemas.RunStatus;
 import dev.runstream.schemas.UsageAggregate;
 import dev.runstream.schemas.UsageDimension;
@@ -47,6 +48,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.common.config.types.Password;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
@@ -99,12 +101,16 @@ public final class QueryServer implements AutoCloseable {
     }
   }
 
+  /** Routes that probes and scrapers reach without the query token; they carry no run content. */
+  private static final Set<String> OPEN_PATHS = Set.of("/health", "/ready", "/metrics");
+
   private final HttpServer server;
   private final ExecutorService executor;
   private final ExecutorService workers;
   private final HttpClient client;
   private final Duration forwardTimeout;
   private final HostInfo self;
+  private final Password token;
   private volatile KafkaStreams streams;
   private volatile LocalQueries queries;
   private volatile TopologyMetrics metrics;
@@ -117,6 +123,16 @@ public final class QueryServer implements AutoCloseable {
    * @throws RunstreamTopologyException if the address cannot be bound
    */
   public QueryServer(TopologyConfig.Http http) {
+    this(http, null);
+  }
+
+  /**
+   * Binds the server, requiring {@code token} on every query route when it is not {@code null}.
+   *
+   * @throws RunstreamTopologyException if the address cannot be bound
+   */
+  public QueryServer(TopologyConfig.Http http, Password token) {
+    this.token = token;
     try {
       server = HttpServer.create(new InetSocketAddress(http.host(), http.port()), 64);
     } catch (IOException e) {
@@ -220,6 +236,16 @@ public final class QueryServer implements AutoCloseable {
     try {
       if (!"GET".equals(exchange.getRequestMethod())) {
         reply = error(405, "only GET is supported");
+      } else if (token != null
+          && !OPEN_PATHS.contains(exchange.getRequestURI().getRawPath())
+          && !QueryServiceToken.accepts(
+              exchange.getRequestHeaders().getFirst("Authorization"), token)) {
+        exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"runstream-query\"");
+        reply =
+            error(
+                401,
+                "the query service requires 'Authorization: Bearer <query.token>'; set"
+                    + " query.token (RUNSTREAM_QUERY_TOKEN) to the topology's");
       } else {
         reply = route(exchange.getRequestURI());
       }
@@ -439,7 +465,7 @@ public final class QueryServer implements AutoCloseable {
 
   private CompletableFuture<Reply> forwardAsync(HostInfo host, String pathAndQuery) {
     HttpRequest request =
-        HttpRequest.newBuilder(URI.create("http://" + hostString(host) + pathAndQuery))
+        withToken(HttpRequest.newBuilder(URI.create("http://" + hostString(host) + pathAndQuery)))
             .timeout(forwardTimeout)
             .GET()
             .build();
@@ -451,6 +477,12 @@ public final class QueryServer implements AutoCloseable {
                     response.statusCode(),
                     response.body(),
                     response.headers().firstValue(SERVED_BY_HEADER).orElse(hostString(host))));
+  }
+
+  private HttpRequest.Builder withToken(HttpRequest.Builder builder) {
+    return token == null
+        ? builder
+        : builder.header("Authorization", QueryServiceToken.authorization(token));
   }
 
   private Reply health() {
