@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.runstream.client.ClientConfig;
 import dev.runstream.schemas.ClientSecurityConfigs;
+import dev.runstream.schemas.QueryServiceToken;
 import dev.runstream.schemas.TenantConfigs;
 import java.net.URI;
 import java.nio.file.Files;
@@ -145,7 +146,8 @@ class GatewayConfigTest {
                           || key.name.contains("url")
                           || key.name.equals("bootstrap.servers")
                           || ClientSecurityConfigs.names().contains(key.name)
-                          || key.name.equals(TenantConfigs.TENANT_ID_CONFIG))
+                          || key.name.equals(TenantConfigs.TENANT_ID_CONFIG)
+                          || key.name.equals(QueryServiceToken.QUERY_TOKEN_CONFIG))
                   .as(key.name)
                   .isTrue();
             });
