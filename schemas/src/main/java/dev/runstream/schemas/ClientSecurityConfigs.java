@@ -291,9 +291,9 @@ public final class ClientSecurityConfigs {
 
   /**
    * The Kafka client settings for the parsed values: {@code security.protocol} always, the others
-   * when set, with {@value #SASL_USERNAME_CONFIG} and {@value #SASL_PASSWORD_CONFIG} turned into
-   * {@code sasl.jaas.config}. Passwords stay {@link Password}s, which Kafka clients accept and
-   * never log.
+   * when set to something else than Kafka's default, with {@value #SASL_USERNAME_CONFIG} and
+   * {@value #SASL_PASSWORD_CONFIG} turned into {@code sasl.jaas.config}. Passwords stay {@link
+   * Password}s, which Kafka clients accept and never log.
    *
    * @param parsed the parsed values (as {@code AbstractConfig#values()})
    * @return settings to merge into every producer, consumer, admin and Streams configuration
@@ -303,9 +303,12 @@ public final class ClientSecurityConfigs {
     out.put(
         SECURITY_PROTOCOL_CONFIG,
         parsed.get(SECURITY_PROTOCOL_CONFIG).toString().toUpperCase(Locale.ROOT));
-    for (String key : names()) {
+    Map<String, ConfigDef.ConfigKey> keys = define(new ConfigDef()).configKeys();
+    for (String key : keys.keySet()) {
       Object value = parsed.get(key);
+      // Kafka's own defaults are left to Kafka.
       if (value == null
+          || value.equals(keys.get(key).defaultValue)
           || key.equals(SECURITY_PROTOCOL_CONFIG)
           || key.equals(SASL_USERNAME_CONFIG)
           || key.equals(SASL_PASSWORD_CONFIG)) {
