@@ -194,6 +194,41 @@ class SecurityIT {
   }
 
   @Test
+  void shouldPublishAndReplayOverMutualTlsWhenClientsPresentCertificates() throws Exception {
+    // The certificates' CN are the same principals, so the same ACLs apply.
+    PublisherConfig.Builder publisher = PublisherConfig.newBuilder();
+    security().mtlsClientConfig("acme-worker").forEach(publisher::set);
+    String workflowId;
+    try (AgentEventPublisher mtls =
+        AgentEventPublisher.create(
+            publisher
+                .set("tenant.id", "acme")
+                .schemaRegistryUrl(CLUSTER.cluster().schemaRegistryUrl())
+                .prices(DemoAgent.DEMO_PRICES)
+                .linger(Duration.ofMillis(1))
+                .build())) {
+      workflowId = publishRun(mtls);
+    }
+    ClientConfig.Builder client = ClientConfig.newBuilder();
+    security().mtlsClientConfig("acme-reader").forEach(client::set);
+    ClientConfig config =
+        client
+            .set("tenant.id", "acme")
+            .set("query.token", QUERY_TOKEN)
+            .schemaRegistryUrl(CLUSTER.cluster().schemaRegistryUrl())
+            .queryUrl(queryUrl)
+            .brokerTimeout(Duration.ofSeconds(15))
+            .build();
+    assertThat(config.securityProperties()).containsEntry("security.protocol", "SSL");
+    StringBuilder text = new StringBuilder();
+    try (RunstreamClient reader = RunstreamClient.create(config);
+        WorkflowStream events = reader.replay(workflowId)) {
+      events.textChunks().forEach(text::append);
+    }
+    assertThat(text).hasToString("only acme sees this");
+  }
+
+  @Test
   void shouldDenyAnotherTenantsEventsAndRunsAtTheBroker() throws Exception {
     String workflowId;
     try (AgentEventPublisher publisher =
