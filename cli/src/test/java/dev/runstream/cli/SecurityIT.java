@@ -140,8 +140,12 @@ class SecurityIT {
   }
 
   private static PublisherConfig publisherConfig(String user, String tenant) {
+    return publisherConfig(security().saslClientConfig(user), tenant);
+  }
+
+  private static PublisherConfig publisherConfig(Map<String, String> security, String tenant) {
     PublisherConfig.Builder builder = PublisherConfig.newBuilder();
-    security().saslClientConfig(user).forEach(builder::set);
+    security.forEach(builder::set);
     return builder
         .set("tenant.id", tenant)
         .schemaRegistryUrl(CLUSTER.cluster().schemaRegistryUrl())
@@ -152,8 +156,12 @@ class SecurityIT {
   }
 
   private static ClientConfig clientConfig(String user, String tenant) {
+    return clientConfig(security().saslClientConfig(user), tenant);
+  }
+
+  private static ClientConfig clientConfig(Map<String, String> security, String tenant) {
     ClientConfig.Builder builder = ClientConfig.newBuilder();
-    security().saslClientConfig(user).forEach(builder::set);
+    security.forEach(builder::set);
     return builder
         .set("tenant.id", tenant)
         .set("query.token", QUERY_TOKEN)
@@ -196,29 +204,13 @@ class SecurityIT {
   @Test
   void shouldPublishAndReplayOverMutualTlsWhenClientsPresentCertificates() throws Exception {
     // The certificates' CN are the same principals, so the same ACLs apply.
-    PublisherConfig.Builder publisher = PublisherConfig.newBuilder();
-    security().mtlsClientConfig("acme-worker").forEach(publisher::set);
     String workflowId;
     try (AgentEventPublisher mtls =
         AgentEventPublisher.create(
-            publisher
-                .set("tenant.id", "acme")
-                .schemaRegistryUrl(CLUSTER.cluster().schemaRegistryUrl())
-                .prices(DemoAgent.DEMO_PRICES)
-                .linger(Duration.ofMillis(1))
-                .build())) {
+            publisherConfig(security().mtlsClientConfig("acme-worker"), "acme"))) {
       workflowId = publishRun(mtls);
     }
-    ClientConfig.Builder client = ClientConfig.newBuilder();
-    security().mtlsClientConfig("acme-reader").forEach(client::set);
-    ClientConfig config =
-        client
-            .set("tenant.id", "acme")
-            .set("query.token", QUERY_TOKEN)
-            .schemaRegistryUrl(CLUSTER.cluster().schemaRegistryUrl())
-            .queryUrl(queryUrl)
-            .brokerTimeout(Duration.ofSeconds(15))
-            .build();
+    ClientConfig config = clientConfig(security().mtlsClientConfig("acme-reader"), "acme");
     assertThat(config.securityProperties()).containsEntry("security.protocol", "SSL");
     StringBuilder text = new StringBuilder();
     try (RunstreamClient reader = RunstreamClient.create(config);
