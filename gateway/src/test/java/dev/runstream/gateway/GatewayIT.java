@@ -368,6 +368,15 @@ class GatewayIT {
             "/v1/workflows/" + run.workflowId() + "/cancel",
             "{\"reason\":\"" + "r".repeat(1_001) + "\"}");
     assertThat(tooLong.statusCode()).isEqualTo(400);
+    HttpResponse<String> form =
+        GatewayTestbed.HTTP.send(
+            java.net.http.HttpRequest.newBuilder(
+                    bed.uri("/v1/workflows/" + run.workflowId() + "/cancel"))
+                .header("Content-Type", "text/plain")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(form.statusCode()).as("a cross-origin simple request").isEqualTo(415);
     HttpResponse<String> badId = bed.post("/v1/workflows/" + "x".repeat(300) + "/cancel", "");
     assertThat(badId.statusCode()).isEqualTo(400);
     assertThat(run.isCancelRequested()).as("no bad request reached the worker").isFalse();

@@ -34,6 +34,9 @@ final class RunCancels {
   /** Code of a cancel request for a workflow that has already ended. */
   static final String WORKFLOW_ENDED = "workflow_ended";
 
+  /** Code of a request that is not JSON. */
+  static final String UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type";
+
   /** Code of a malformed request body. */
   static final String INVALID_BODY = "invalid_body";
 
@@ -61,6 +64,13 @@ final class RunCancels {
 
   void handle(Context ctx) throws IOException {
     String id = params.workflowId(ctx.pathParam("id"));
+    // Only JSON: a cross-origin page cannot send it without a CORS preflight, so it cannot make a
+    // browser cancel runs behind the user's back (a form or a "simple" request is refused).
+    String type = ctx.contentType();
+    if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
+      throw new ApiException(
+          415, UNSUPPORTED_MEDIA_TYPE, "send the cancel request as Content-Type: application/json");
+    }
     JsonNode run = JSON.readTree(scope.run(id, topology.run(id)));
     String status = run.path("status").asText("RUNNING");
     if (!status.equals("RUNNING")) {

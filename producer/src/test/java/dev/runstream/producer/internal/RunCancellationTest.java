@@ -109,9 +109,10 @@ class RunCancellationTest {
 
     parent.cancel(null);
 
-    assertThat(errors())
-        .extracting(AgentEvent::getWorkflowId)
-        .containsExactly(child.workflowId(), late.workflowId(), parent.workflowId());
+    List<String> ended = errors().stream().map(AgentEvent::getWorkflowId).toList();
+    assertThat(ended)
+        .containsExactlyInAnyOrder(child.workflowId(), late.workflowId(), parent.workflowId());
+    assertThat(ended.get(2)).as("children first").isEqualTo(parent.workflowId());
     assertThat(errors())
         .allSatisfy(
             e ->
