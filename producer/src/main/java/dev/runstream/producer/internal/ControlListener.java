@@ -74,15 +74,6 @@ final class ControlListener implements AutoCloseable {
     return listener;
   }
 
-  /**
-   * Whether the consumer is positioned and polling.
-   *
-   * @return {@code true} once cancel requests are observed
-   */
-  boolean isListening() {
-    return positioned.getCount() == 0 && !closed && thread.isAlive();
-  }
-
   private void run() {
     String topic = config.controlTopic();
     try {

@@ -145,7 +145,15 @@ public final class KafkaAgentEventPublisher implements AgentEventPublisher {
     LOG.debug("Publisher created: {}", config);
     KafkaAgentEventPublisher publisher = new KafkaAgentEventPublisher(config, producer, schemaId);
     if (config.controlEnabled()) {
-      publisher.control = ControlListener.start(config, publisher::cancelRequested);
+      try {
+        publisher.control = ControlListener.start(config, publisher::cancelRequested);
+      } catch (RuntimeException e) {
+        // Cancellation is an extra: publishing must not depend on it.
+        LOG.warn(
+            "Cancellation disabled: cannot read control topic {}: {}",
+            config.controlTopic(),
+            e.toString());
+      }
     }
     return publisher;
   }
