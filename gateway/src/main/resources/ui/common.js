@@ -61,12 +61,12 @@ const rs = {
   },
 
   // fetch() with the token; on 401 asks for one and tries again.
-  async fetchAuthorized(path) {
+  async fetchAuthorized(path, init) {
     for (;;) {
       const token = rs.token();
-      const headers = { Accept: "application/json" };
+      const headers = Object.assign({ Accept: "application/json" }, (init && init.headers) || {});
       if (token) headers.Authorization = "Bearer " + token;
-      const response = await fetch(path, { headers });
+      const response = await fetch(path, Object.assign({}, init || {}, { headers }));
       if (response.status !== 401) return response;
       if (token && rs.token() === token) sessionStorage.removeItem(rs.tokenKey);
       await rs.promptToken(Boolean(token));
@@ -78,6 +78,17 @@ const rs = {
     const before = rs.token();
     const response = await rs.fetchAuthorized("/v1/workflows?limit=1");
     return response.ok && rs.token() !== before;
+  },
+
+  // POSTs a JSON body; resolves with { status, body } whatever the status (401 prompts first).
+  async postJson(path, payload) {
+    const response = await rs.fetchAuthorized(path, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(payload || {}),
+    });
+    const body = await response.json().catch(() => ({}));
+    return { status: response.status, body };
   },
 
   async getJson(path) {

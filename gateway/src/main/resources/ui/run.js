@@ -17,6 +17,7 @@
   const state = {
     started: null, finished: null, events: 0, steps: new Map(), tools: new Map(),
     stepUsage: { input: 0, output: 0, total: 0, cost: 0 }, ended: false, sawEvent: false,
+    cancelRequested: false,
   };
   const text = $("run-text");
   const timeline = $("timeline");
@@ -27,7 +28,39 @@
     if (status === "RUNNING") cell.append(rs.el("span", { class: "dot" }));
     cell.append(rs.badge(status));
     text.classList.toggle("streaming", status === "RUNNING");
+    const button = $("cancel-run");
+    button.classList.toggle("hidden", status !== "RUNNING" || state.cancelRequested);
   }
+
+  // Cancel is a command to the worker, never a side effect of closing this tab: the gateway
+  // publishes it to the control topic, the worker stops and the run ends with a cancelled event.
+  async function requestCancel() {
+    const button = $("cancel-run");
+    button.disabled = true;
+    button.textContent = "Cancelling…";
+    try {
+      const answer = await rs.postJson("/v1/workflows/" + encodeURIComponent(id) + "/cancel",
+        { reason: "cancelled from the web UI" });
+      if (answer.status === 202) {
+        state.cancelRequested = true;
+        $("info").textContent = "Cancel requested; waiting for the worker to stop the run…";
+        $("info").classList.remove("hidden");
+        button.classList.add("hidden");
+      } else {
+        $("info").textContent = "Cancel refused: " + (answer.body.message || "HTTP " + answer.status);
+        $("info").classList.remove("hidden");
+        button.disabled = false;
+        button.textContent = "Cancel run";
+        if (answer.status === 409) button.classList.add("hidden");
+      }
+    } catch (e) {
+      $("info").textContent = "Cancel failed: " + e.message;
+      $("info").classList.remove("hidden");
+      button.disabled = false;
+      button.textContent = "Cancel run";
+    }
+  }
+  $("cancel-run").addEventListener("click", requestCancel);
 
   function showUsage(usage, source) {
     if (!usage) return;
@@ -51,8 +84,10 @@
     const t1 = Math.max(state.finished || Date.now(), t0 + 1);
     for (const step of state.steps.values()) {
       const start = step.startedAt - t0;
-      const end = (step.finishedAt || Date.now()) - t0;
-      const bar = rs.el("i", { class: (step.type || "") + (step.finishedAt ? "" : " open") });
+      // A step left open by a failed or cancelled run stops where the run ended.
+      const stoppedAt = step.finishedAt || state.finished;
+      const end = (stoppedAt || Date.now()) - t0;
+      const bar = rs.el("i", { class: (step.type || "") + (stoppedAt ? "" : " open") });
       bar.style.left = (100 * start / (t1 - t0)).toFixed(2) + "%";
       bar.style.width = Math.max(0.8, 100 * (end - start) / (t1 - t0)).toFixed(2) + "%";
       const what = rs.el("div", { class: "what" }, rs.badge(step.type || "OTHER"), " ",
@@ -61,7 +96,7 @@
       if (step.model) what.append(" ", rs.el("span", { class: "sub", text: step.model }));
       const li = rs.el("li", { class: step.child ? "child" : "", "data-step": step.key }, what,
         rs.el("div", { class: "bar" }, bar),
-        rs.el("div", { class: "dur", text: step.finishedAt ? rs.duration(step.durationMs) : "running" }));
+        rs.el("div", { class: "dur", text: step.finishedAt ? rs.duration(step.durationMs) : state.finished ? "stopped" : "running" }));
       if (step.child) li.title = "sub-agent " + step.agent;
       rows.push(li);
       for (const call of step.calls) {
@@ -72,7 +107,7 @@
     }
     if (state.error) {
       rows.push(rs.el("li", { class: "error" },
-        rs.el("div", { class: "what", text: "✗ " + state.error.error_type }),
+        rs.el("div", { class: "what", text: (state.error.cancellation || state.error.error_type === "cancelled" ? "■ " : "✗ ") + state.error.error_type }),
         rs.el("div", { text: state.error.message }), rs.el("div", {})));
     }
     timeline.replaceChildren(...rows);
@@ -153,9 +188,17 @@
         if (own) {
           state.finished = at;
           state.error = d;
-          setStatus("FAILED");
-          $("error").textContent = "The run failed: " + d.error_type + ": " + d.message;
-          $("error").classList.remove("hidden");
+          if (d.cancellation) {
+            setStatus("CANCELLED");
+            const c = d.cancellation;
+            $("info").textContent = "The run was cancelled" + (c.requested_by ? " by " + c.requested_by : "") +
+              (c.reason ? ": " + c.reason : "") + ".";
+            $("info").classList.remove("hidden");
+          } else {
+            setStatus("FAILED");
+            $("error").textContent = "The run failed: " + d.error_type + ": " + d.message;
+            $("error").classList.remove("hidden");
+          }
         }
         break;
     }
@@ -214,7 +257,7 @@
         // "error" is also the name of EventSource's own connection errors; those carry no data.
         if (!message.data) return;
         state.sawEvent = true;
-        $("info").classList.add("hidden");
+        if (!state.cancelRequested) $("info").classList.add("hidden");
         apply(JSON.parse(message.data));
       });
     }

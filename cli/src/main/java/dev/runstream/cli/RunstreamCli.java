@@ -30,6 +30,8 @@ import picocli.CommandLine;
  *   <li>{@code runstream tail <workflow>}: follow a workflow live until it ends.
  *   <li>{@code runstream replay <workflow> [--from-seq N] [--json]}: a workflow's events from its
  *       start (a progress bar on stderr for long replays).
+ *   <li>{@code runstream cancel <workflow> [--reason TEXT] [--wait]}: ask the run's worker to stop
+ *       it; the run ends cancelled.
  *   <li>{@code runstream runs [--status S]} and {@code runstream usage [--dimension D --from T --to
  *       T]}: the topology's materialized runs and usage aggregates as aligned tables, or {@code
  *       --json}.

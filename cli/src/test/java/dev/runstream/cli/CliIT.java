@@ -247,6 +247,44 @@ class CliIT {
   }
 
   @Test
+  void shouldCancelARunningWorkflowAndWaitForItToEndCancelledWhenCancelIsRun() throws Exception {
+    AgentRun run = publisher.startRun("cancel-me", "a long task");
+    RunStep llm = run.startStep("llm_1", StepType.LLM);
+    llm.textDelta("working ");
+    publisher.flush();
+    awaitView(run.workflowId(), v -> v.path("event_count").asLong() >= 3);
+    // The worker: stops when it is asked to.
+    run.cancellation().thenRun(() -> run.cancel(null));
+
+    Result result =
+        cli(
+            "cancel",
+            run.workflowId(),
+            "--reason",
+            "no longer needed",
+            "--requested-by",
+            "ops",
+            "--wait");
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    assertThat(result.out())
+        .contains("⏹ Cancel requested for workflow " + run.workflowId())
+        .contains("Run ended: CANCELLED — cancelled by ops: no longer needed");
+    assertThat(run.status()).isEqualTo(dev.runstream.schemas.RunStatus.CANCELLED);
+
+    Result replay = cli("replay", run.workflowId());
+    assertThat(replay.out()).endsWith("⏹ Agent cancelled: no longer needed (by ops)\n");
+
+    awaitView(run.workflowId(), CliIT::ended);
+    Result again = cli("cancel", run.workflowId());
+    assertThat(again.exitCode()).isEqualTo(1);
+    assertThat(again.err()).contains("already ended (CANCELLED)").hasLineCount(1);
+    Result unknown = cli("cancel", "no-such-" + UUID.randomUUID(), "--start-timeout", "1s");
+    assertThat(unknown.exitCode()).isEqualTo(RunstreamCli.EXIT_UNKNOWN_WORKFLOW);
+    Result blank = cli("cancel", " ");
+    assertThat(blank.exitCode()).isEqualTo(2);
+  }
+
+  @Test
   void shouldPublishWithWorkerAndListRunsAndUsageAsTablesWhenTheTopologyHasThem() throws Exception {
     Result worker = cli("worker", "--runs", "3", "--concurrency", "3", "--tokens-per-second", "0");
     assertThat(worker.exitCode()).as(worker.err()).isZero();

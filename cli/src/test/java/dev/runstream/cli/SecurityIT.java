@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.runstream.cli.RunstreamCliTest.Result;
 import dev.runstream.client.AccessDeniedException;
+import dev.runstream.client.CancelOptions;
+import dev.runstream.client.CancelReceipt;
 import dev.runstream.client.ClientConfig;
 import dev.runstream.client.RunstreamClient;
 import dev.runstream.client.WorkflowStream;
@@ -218,6 +220,46 @@ class SecurityIT {
       events.textChunks().forEach(text::append);
     }
     assertThat(text).hasToString("only acme sees this");
+  }
+
+  @Test
+  void shouldCancelWhenTheTenantReaderAsksAndDenyAnotherTenantsReaderTheControlTopic()
+      throws Exception {
+    try (AgentEventPublisher publisher =
+            AgentEventPublisher.create(publisherConfig("acme-worker", "acme"));
+        RunstreamClient reader = RunstreamClient.create(clientConfig("acme-reader", "acme"))) {
+      assertThat(publisher.config().controlTopic()).isEqualTo("acme.agent-control");
+      AgentRun run = publisher.startRun("secure-agent", "a long task");
+      run.startStep("llm_1", StepType.LLM).textDelta("working");
+      CancelReceipt receipt = reader.cancel(run.workflowId(), "stop it").get(60, TimeUnit.SECONDS);
+      assertThat(receipt.topic()).isEqualTo("acme.agent-control");
+      assertThat(run.cancellation().get(30, TimeUnit.SECONDS).requestId())
+          .isEqualTo(receipt.requestId());
+      run.cancel(null).get(30, TimeUnit.SECONDS);
+      assertThat(reader.result(run.workflowId()).get(60, TimeUnit.SECONDS).isCancelled()).isTrue();
+    }
+    // globex's reader, pointed at acme's control topic.
+    ClientConfig.Builder builder = ClientConfig.newBuilder();
+    security().saslClientConfig("globex-reader").forEach(builder::set);
+    ClientConfig crossTenant =
+        builder
+            .set(ClientConfig.CONTROL_TOPIC_CONFIG, "acme.agent-control")
+            .schemaRegistryUrl(CLUSTER.cluster().schemaRegistryUrl())
+            .withoutView()
+            .brokerTimeout(Duration.ofSeconds(15))
+            .build();
+    try (RunstreamClient client = RunstreamClient.create(crossTenant)) {
+      assertThatThrownBy(
+              () ->
+                  client
+                      .cancel(
+                          "wf-x",
+                          CancelOptions.newBuilder().rootWorkflowId("wf-x").reason("x").build())
+                      .get(60, TimeUnit.SECONDS))
+          .cause()
+          .isInstanceOf(AccessDeniedException.class)
+          .hasMessageContaining("may not write to the control topic acme.agent-control");
+    }
   }
 
   @Test

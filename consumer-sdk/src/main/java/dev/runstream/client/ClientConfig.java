@@ -105,6 +105,14 @@ public final class ClientConfig extends AbstractConfig {
   private static final String TOPIC_DOC =
       "The topic of AgentEvent records, keyed by root workflow id with the default partitioner.";
 
+  /** Key: the control topic cancel requests are published to. */
+  public static final String CONTROL_TOPIC_CONFIG = "client.control.topic";
+
+  private static final String CONTROL_TOPIC_DOC =
+      "The control topic RunstreamClient#cancel publishes ControlCommand records to, keyed by root"
+          + " workflow id; workers' publishers observe it. The principal needs WRITE and DESCRIBE"
+          + " on it.";
+
   /** Key: prefix of the Kafka client ids. */
   public static final String CLIENT_ID_CONFIG = "client.id";
 
@@ -242,6 +250,13 @@ public final class ClientConfig extends AbstractConfig {
               new ConfigDef.NonEmptyStringWithoutControlChars(),
               Importance.HIGH,
               TOPIC_DOC)
+          .define(
+              CONTROL_TOPIC_CONFIG,
+              Type.STRING,
+              "agent-control",
+              new ConfigDef.NonEmptyString(),
+              Importance.MEDIUM,
+              CONTROL_TOPIC_DOC)
           .define(
               CLIENT_ID_CONFIG,
               Type.STRING,
@@ -382,7 +397,7 @@ public final class ClientConfig extends AbstractConfig {
     return TenantConfigs.prefixDefaults(
         CONFIG,
         ConfigSources.resolve(CONFIG, explicit, env, systemProperties),
-        List.of(TOPIC_CONFIG));
+        List.of(TOPIC_CONFIG, CONTROL_TOPIC_CONFIG));
   }
 
   /**
@@ -432,6 +447,11 @@ public final class ClientConfig extends AbstractConfig {
   /** {@value #TOPIC_CONFIG}. */
   public String topic() {
     return getString(TOPIC_CONFIG);
+  }
+
+  /** {@value #CONTROL_TOPIC_CONFIG}. */
+  public String controlTopic() {
+    return getString(CONTROL_TOPIC_CONFIG);
   }
 
   /** {@value #CLIENT_ID_CONFIG}. */

@@ -25,14 +25,15 @@ import java.util.Optional;
  * }</pre>
  *
  * @param workflowId the workflow's id
- * @param status {@code FINISHED} or {@code FAILED} once the run ended; {@code RUNNING} only from a
- *     stream that ended early (timeout, close)
+ * @param status {@code FINISHED}, {@code FAILED} or {@code CANCELLED} once the run ended; {@code
+ *     RUNNING} only from a stream that ended early (timeout, close)
  * @param result the final result from {@code agent_finish} (text or JSON), or {@code null}
  * @param text the workflow's text: its text deltas concatenated in sequence order
  * @param totalSteps the step count reported by {@code agent_finish}
  * @param usage the run's usage: the totals of {@code agent_finish}, else the sum of its steps'
  * @param toolResults the tool calls with their arguments and results, immutable
- * @param errorOrNull the error of a failed run, or {@code null}; see {@link #error()}
+ * @param errorOrNull the error of a failed or cancelled run (type {@code cancelled}, its message
+ *     with the reason), or {@code null}; see {@link #error()}
  * @param source whether this came from the materialized view or from the events
  */
 public record RunResult(
@@ -82,5 +83,10 @@ public record RunResult(
   /** Whether the run failed. */
   public boolean isFailed() {
     return status == RunStatus.FAILED;
+  }
+
+  /** Whether the run was cancelled: its worker ended it after a cancel request. */
+  public boolean isCancelled() {
+    return status == RunStatus.CANCELLED;
   }
 }

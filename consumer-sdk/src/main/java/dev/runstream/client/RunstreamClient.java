@@ -25,6 +25,7 @@ import org.apache.kafka.common.MetricName;
  *   WorkflowStream rest = client.resume(workflowId, lastSeenSequence); // like Last-Event-ID
  *   String text = client.text(workflowId).get();                       // the final text
  *   RunResult r = client.result(workflowId).get(30, TimeUnit.SECONDS); // result, steps, usage, tools
+ *   client.cancel(workflowId, "user pressed stop");                    // ask its worker to stop
  * }
  * }</pre>
  *
@@ -236,6 +237,58 @@ public final class RunstreamClient implements AutoCloseable {
   /** As {@link #result(String)}, with options for the stream it may read (timeouts, hints). */
   public CompletableFuture<RunResult> result(String workflowId, StreamOptions options) {
     return runtime.result(workflowId, options);
+  }
+
+  /**
+   * Asks the workers of a running workflow to stop it: publishes a {@code CANCEL} {@code
+   * ControlCommand} to the control topic ({@link ClientConfig#CONTROL_TOPIC_CONFIG}), keyed by the
+   * workflow's root so it is co-partitioned with the events. The future completes with a receipt
+   * once the broker acknowledged the command — the run is not cancelled yet: its worker's publisher
+   * observes the request ({@code AgentRun#cancellation()}), the worker stops and publishes a
+   * cancelled {@code error} event (type {@code cancelled}, with a {@code Cancellation}); every
+   * stream of the run then ends with that event, and {@link #result} reports {@link
+   * RunResult#isCancelled()} with status {@code CANCELLED}. A request for a workflow reaches its
+   * sub-agent runs too. Closing a stream never cancels anything.
+   *
+   * <pre>{@code
+   * CancelReceipt receipt = client.cancel(workflowId, "user pressed stop").get(10, SECONDS);
+   * RunResult r = client.result(workflowId).get(30, SECONDS);   // r.isCancelled()
+   * }</pre>
+   *
+   * <p>The workflow's root and status come from the view; a workflow it does not know yet is looked
+   * up again for {@link ClientConfig#START_TIMEOUT_MS_CONFIG}. The future fails with:
+   *
+   * <ul>
+   *   <li>{@link UnknownWorkflowException} — the view does not know the workflow;
+   *   <li>{@link WorkflowEndedException} — it has already ended (nothing is published);
+   *   <li>{@link ViewUnavailableException} (retriable) — no view to find the root, and no {@link
+   *       CancelOptions.Builder#rootWorkflowId root} given;
+   *   <li>{@link BrokerUnavailableException} (retriable) — the broker did not take the command
+   *       within {@link ClientConfig#BROKER_TIMEOUT_MS_CONFIG}, or the control topic is missing;
+   *   <li>{@link RegistryUnavailableException} (retriable) — the schema registry is down;
+   *   <li>{@link AccessDeniedException} — the principal may not write the control topic.
+   * </ul>
+   *
+   * @param workflowId the workflow, a root or a child: not blank, at most 256 characters, no
+   *     control characters
+   * @param reason why, or {@code null}; at most {@value CancelOptions#MAX_REASON_LENGTH} characters
+   * @return the receipt's future
+   * @throws IllegalArgumentException for an invalid id or reason
+   * @throws ClientClosedException if the client is closed
+   */
+  public CompletableFuture<CancelReceipt> cancel(String workflowId, String reason) {
+    return cancel(workflowId, CancelOptions.newBuilder().reason(reason).build());
+  }
+
+  /**
+   * As {@link #cancel(String, String)}, with who asks, the source and optionally the root.
+   *
+   * @param workflowId the workflow
+   * @param options the options
+   * @return the receipt's future
+   */
+  public CompletableFuture<CancelReceipt> cancel(String workflowId, CancelOptions options) {
+    return runtime.cancel(workflowId, options);
   }
 
   /** A snapshot of the client's counters: streams, readers, records read and decoded. */

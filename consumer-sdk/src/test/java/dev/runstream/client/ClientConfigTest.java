@@ -31,6 +31,21 @@ class ClientConfigTest {
     assertThat(c.idleTimeout()).isZero();
     assertThat(c.startTimeout()).isEqualTo(Duration.ofSeconds(10));
     assertThat(c.replayLookbackMax()).isEqualTo(Duration.ofHours(6));
+    assertThat(c.controlTopic()).isEqualTo("agent-control");
+  }
+
+  @Test
+  void shouldPrefixTheControlTopicWithTheTenantWhenItIsNotSet() {
+    assertThat(config(Map.of("tenant.id", "acme"), Map.of(), Map.of()).controlTopic())
+        .isEqualTo("acme.agent-control");
+    assertThat(
+            config(
+                    Map.of(
+                        "tenant.id", "acme", ClientConfig.CONTROL_TOPIC_CONFIG, "shared-control"),
+                    Map.of(),
+                    Map.of())
+                .controlTopic())
+        .isEqualTo("shared-control");
   }
 
   @Test

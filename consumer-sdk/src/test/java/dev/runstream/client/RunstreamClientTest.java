@@ -34,6 +34,40 @@ class RunstreamClientTest {
   }
 
   @Test
+  void shouldRefuseInvalidIdsAndReasonsWhenCancelling() {
+    try (RunstreamClient client = clientWithoutBroker()) {
+      assertThatThrownBy(() -> client.cancel(" ", "r"))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("blank");
+      assertThatThrownBy(() -> client.cancel(null, "r")).isInstanceOf(NullPointerException.class);
+      assertThatThrownBy(() -> client.cancel("x".repeat(257), "r"))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("at most 256");
+      assertThatThrownBy(() -> client.cancel("wf\n1", "r"))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("control characters");
+      assertThatThrownBy(() -> client.cancel("wf", "r".repeat(1_001)))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("reason");
+    }
+  }
+
+  @Test
+  void shouldFailWithViewUnavailableWhenCancellingWithoutViewOrRoot() {
+    try (RunstreamClient client = clientWithoutBroker()) {
+      assertThatThrownBy(() -> client.cancel("wf-1", "stop").get(10, TimeUnit.SECONDS))
+          .isInstanceOf(ExecutionException.class)
+          .cause()
+          .isInstanceOfSatisfying(
+              ViewUnavailableException.class,
+              e -> {
+                assertThat(e.isRetriable()).isTrue();
+                assertThat(e).hasMessageContaining("rootWorkflowId");
+              });
+    }
+  }
+
+  @Test
   void shouldRefuseABlankOrNullWorkflowIdWhenOpening() {
     try (RunstreamClient client = clientWithoutBroker()) {
       assertThatThrownBy(() -> client.replay(" ")).isInstanceOf(IllegalArgumentException.class);

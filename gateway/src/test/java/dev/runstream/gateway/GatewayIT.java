@@ -302,6 +302,107 @@ class GatewayIT {
     run.finish("bye");
   }
 
+  @Test
+  void shouldAnswer202AndEndTheRunCancelledWhenCancelIsPosted() throws Exception {
+    AgentRun run = bed.publisher.startRun("cancel-agent", "a long task");
+    RunStep llm = run.startStep("llm_1", StepType.LLM);
+    llm.textDelta("working ").get(30, TimeUnit.SECONDS);
+    bed.awaitRun(run.workflowId(), v -> "RUNNING".equals(v.path("status").asText()));
+
+    try (SseReader sse = SseReader.open(bed.uri(events(run.workflowId(), "")), null)) {
+      HttpResponse<String> accepted =
+          bed.post(
+              "/v1/workflows/" + run.workflowId() + "/cancel",
+              "{\"reason\":\"user pressed stop\",\"requested_by\":\"alice\"}");
+      assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+      JsonNode receipt = GatewayTestbed.JSON.readTree(accepted.body());
+      assertThat(receipt.path("status").asText()).isEqualTo("cancel_requested");
+      assertThat(receipt.path("workflow_id").asText()).isEqualTo(run.workflowId());
+      assertThat(receipt.path("root_workflow_id").asText()).isEqualTo(run.workflowId());
+      assertThat(receipt.path("source").asText()).isEqualTo("gateway");
+      assertThat(receipt.path("request_id").asText()).isNotBlank();
+
+      // The worker sees the request, stops and ends the run cancelled.
+      var request = run.cancellation().get(30, TimeUnit.SECONDS);
+      assertThat(request.requestId()).isEqualTo(receipt.path("request_id").asText());
+      assertThat(request.reason()).isEqualTo("user pressed stop");
+      run.cancel(null).get(30, TimeUnit.SECONDS);
+
+      List<SseEvent> got = sse.readToEnd(WAIT);
+      SseEvent last = got.get(got.size() - 1);
+      assertThat(last.name()).isEqualTo("error");
+      JsonNode data = GatewayTestbed.JSON.readTree(last.data()).path("data");
+      assertThat(data.path("error_type").asText()).isEqualTo("cancelled");
+      assertThat(data.path("cancellation").path("reason").asText()).isEqualTo("user pressed stop");
+      assertThat(data.path("cancellation").path("requested_by").asText()).isEqualTo("alice");
+    }
+    JsonNode view = bed.awaitFinished(run.workflowId());
+    assertThat(view.path("status").asText()).isEqualTo("CANCELLED");
+    assertThat(view.path("cancellation").path("reason").asText()).isEqualTo("user pressed stop");
+
+    HttpResponse<String> again = bed.post("/v1/workflows/" + run.workflowId() + "/cancel", "");
+    assertThat(again.statusCode()).as(again.body()).isEqualTo(409);
+    assertThat(GatewayTestbed.JSON.readTree(again.body()).path("error").asText())
+        .isEqualTo("workflow_ended");
+  }
+
+  @Test
+  void shouldAnswer4xxWhenCancellingAnUnknownIdOrWithABadBody() throws Exception {
+    HttpResponse<String> unknown =
+        bed.post("/v1/workflows/" + UUID.randomUUID() + "/cancel", "{\"reason\":\"x\"}");
+    assertThat(unknown.statusCode()).as(unknown.body()).isEqualTo(404);
+    assertThat(GatewayTestbed.JSON.readTree(unknown.body()).path("error").asText())
+        .isEqualTo("not_found");
+
+    AgentRun run = bed.publisher.startRun("cancel-bad-body", "q");
+    RunStep llm = run.startStep("llm_1", StepType.LLM);
+    bed.awaitRun(run.workflowId(), v -> "RUNNING".equals(v.path("status").asText()));
+    for (String body : List.of("not json", "[1]", "{\"reason\":42}")) {
+      HttpResponse<String> bad = bed.post("/v1/workflows/" + run.workflowId() + "/cancel", body);
+      assertThat(bad.statusCode()).as(body + " -> " + bad.body()).isEqualTo(400);
+      assertThat(GatewayTestbed.JSON.readTree(bad.body()).path("error").asText())
+          .isEqualTo("invalid_body");
+    }
+    HttpResponse<String> tooLong =
+        bed.post(
+            "/v1/workflows/" + run.workflowId() + "/cancel",
+            "{\"reason\":\"" + "r".repeat(1_001) + "\"}");
+    assertThat(tooLong.statusCode()).isEqualTo(400);
+    HttpResponse<String> form =
+        GatewayTestbed.HTTP.send(
+            java.net.http.HttpRequest.newBuilder(
+                    bed.uri("/v1/workflows/" + run.workflowId() + "/cancel"))
+                .header("Content-Type", "text/plain")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(form.statusCode()).as("a cross-origin simple request").isEqualTo(415);
+    HttpResponse<String> badId = bed.post("/v1/workflows/" + "x".repeat(300) + "/cancel", "");
+    assertThat(badId.statusCode()).isEqualTo(400);
+    assertThat(run.isCancelRequested()).as("no bad request reached the worker").isFalse();
+    llm.finish("done");
+    run.finish("done");
+  }
+
+  @Test
+  void shouldCancelNothingWhenAnSseConnectionIsClosedMidRun() throws Exception {
+    AgentRun run = bed.publisher.startRun("close-tab-agent", "q");
+    RunStep llm = run.startStep("llm_1", StepType.LLM);
+    llm.textDelta("hello ").get(30, TimeUnit.SECONDS);
+    SseReader sse = SseReader.open(bed.uri(events(run.workflowId(), "")), null);
+    assertThat(sse.next(WAIT)).isNotNull();
+    sse.close();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(() -> assertThat(gauge("runstream_gateway_sse_connections")).isEqualTo(0.0));
+    Thread.sleep(1_000);
+    assertThat(run.isCancelRequested()).isFalse();
+    llm.textDelta("world").get(30, TimeUnit.SECONDS);
+    llm.finish(null, "gpt-4o-mini", TokenUsage.of(1, 2));
+    run.finish("hello world").get(30, TimeUnit.SECONDS);
+    assertThat(bed.awaitFinished(run.workflowId()).path("status").asText()).isEqualTo("FINISHED");
+  }
+
   private static double gauge(String name) throws Exception {
     for (String line : bed.get("/metrics").body().split("\n")) {
       if (line.startsWith(name + "{") || line.startsWith(name + " ")) {

@@ -69,6 +69,7 @@ class GatewaySecurityIT {
                 // A shared events topic: tenant.id would default it to acme.agent-events. The
                 // gateway's tenant check is then the only guard, which is what this test checks.
                 .set(ClientConfig.TOPIC_CONFIG, "agent-events")
+                .set(ClientConfig.CONTROL_TOPIC_CONFIG, "agent-control")
                 .apiKeys("acme:" + sha256(ACME_KEY), "globex:" + sha256(GLOBEX_KEY))
                 .jwtHmacSecret(SECRET)
                 .set(GatewayConfig.JWT_ISSUER_CONFIG, ISSUER)
@@ -249,6 +250,54 @@ class GatewaySecurityIT {
       assertThat(got.get(0).id()).isEqualTo("3");
       assertThat(got.get(got.size() - 1).name()).isEqualTo("agent_finish");
     }
+  }
+
+  @Test
+  void shouldRequireTheTenantsCredentialAndHideOtherTenantsRunsWhenCancelling() throws Exception {
+    AgentRun own =
+        bed.publisher.startRun(
+            RunOptions.newBuilder().agentId("secure-agent").input("q").tenantId("acme").build());
+    AgentRun foreign =
+        bed.publisher.startRun(
+            RunOptions.newBuilder().agentId("secure-agent").input("q").tenantId("globex").build());
+    bed.awaitRun(own.workflowId(), v -> "RUNNING".equals(v.path("status").asText()));
+    JsonNode foreignRun = null;
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (foreignRun == null && System.nanoTime() < deadline) {
+      HttpResponse<String> r = bed.topologyRun(foreign.workflowId());
+      if (r.statusCode() == 200) {
+        foreignRun = GatewayTestbed.JSON.readTree(r.body());
+      } else {
+        Thread.sleep(100);
+      }
+    }
+    assertThat(foreignRun).isNotNull();
+
+    bed.credential = null;
+    assert401(bed.post("/v1/workflows/" + own.workflowId() + "/cancel", "{}"), "unauthorized");
+    bed.credential = GLOBEX_KEY;
+    assert401(bed.post("/v1/workflows/" + own.workflowId() + "/cancel", "{}"), "invalid_token");
+    bed.credential = ACME_KEY;
+
+    String unknown = UUID.randomUUID().toString();
+    HttpResponse<String> foreignCancel =
+        bed.post("/v1/workflows/" + foreign.workflowId() + "/cancel", "{\"reason\":\"x\"}");
+    HttpResponse<String> unknownCancel =
+        bed.post("/v1/workflows/" + unknown + "/cancel", "{\"reason\":\"x\"}");
+    assertJsonError(foreignCancel, 404, "not_found");
+    assertThat(foreignCancel.body().replace(foreign.workflowId(), "ID"))
+        .isEqualTo(unknownCancel.body().replace(unknown, "ID"));
+
+    HttpResponse<String> accepted =
+        bed.post("/v1/workflows/" + own.workflowId() + "/cancel", "{\"reason\":\"stop\"}");
+    assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+    assertThat(GatewayTestbed.JSON.readTree(accepted.body()).path("requested_by").asText())
+        .isEqualTo("tenant:acme");
+    assertThat(own.cancellation().get(30, TimeUnit.SECONDS).reason()).isEqualTo("stop");
+    own.cancel(null).get(30, TimeUnit.SECONDS);
+    assertThat(foreign.isCancelRequested()).as("another tenant's run is never cancelled").isFalse();
+    foreign.finish("done").get(30, TimeUnit.SECONDS);
+    assertThat(bed.awaitFinished(own.workflowId()).path("status").asText()).isEqualTo("CANCELLED");
   }
 
   @Test

@@ -77,6 +77,18 @@ final class GatewayTestbed implements AutoCloseable {
     return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
+  /** POSTs a JSON body, with {@link #credential} as the bearer when set. */
+  HttpResponse<String> post(String pathAndQuery, String json) throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(uri(pathAndQuery))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(json));
+    if (credential != null) {
+      request.header("Authorization", "Bearer " + credential);
+    }
+    return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
   /** The topology's own view of a run (no gateway, no tenant scope): 200 with the JSON, or 404. */
   HttpResponse<String> topologyRun(String workflowId) throws Exception {
     return HTTP.send(

@@ -2,10 +2,12 @@ package dev.runstream.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.runstream.cluster.LocalClusterExtension;
 import dev.runstream.producer.AgentRun;
 import dev.runstream.producer.DemoAgent;
 import dev.runstream.producer.RunPlan;
+import dev.runstream.schemas.RunStatus;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +26,8 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.WindowType;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -95,6 +99,87 @@ class UiBrowserIT {
 
   private static String text(String id) {
     return browser.findElement(By.id(id)).getText();
+  }
+
+  /** Starts a slow simulated run and returns the run view's URL, found in the runs list. */
+  private static String openRunningRun(RunPlan plan) {
+    browser.get(bed.uri("/").toString());
+    By runningRow =
+        By.xpath(
+            "//tr[td[3][text()='"
+                + plan.agentId()
+                + "'] and .//span[contains(@class,'badge') and text()='RUNNING']]//a");
+    return new WebDriverWait(browser, Duration.ofSeconds(60))
+        .ignoring(StaleElementReferenceException.class)
+        .until(
+            d ->
+                d.findElements(runningRow).stream()
+                    .findFirst()
+                    .map(a -> a.getDomProperty("href"))
+                    .orElse(null));
+  }
+
+  private static DemoAgent slowDemo(long seed, int steps) {
+    return new DemoAgent(
+        DemoAgent.Options.newBuilder()
+            .seed(seed)
+            .tokensPerSecond(10)
+            .llmSteps(steps, steps)
+            .tokensPerStep(40, 50)
+            .toolCallProbability(0.0)
+            .subAgents(0.0, 1)
+            .failureRate(0.0)
+            .build());
+  }
+
+  @Test
+  void shouldStopTheWorkerAndShowCancelledWhenCancelIsClicked() throws Exception {
+    DemoAgent demo = slowDemo(101, 4);
+    RunPlan plan = demo.plan(0);
+    CompletableFuture<AgentRun> live =
+        CompletableFuture.supplyAsync(() -> demo.play(bed.publisher, plan));
+    browser.get(openRunningRun(plan));
+
+    WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
+    wait.until(d -> !text("run-text").isEmpty());
+    WebElement cancel = browser.findElement(By.id("cancel-run"));
+    wait.until(d -> cancel.isDisplayed());
+    assertThat(live).isNotDone();
+    cancel.click();
+
+    AgentRun run = live.get(60, TimeUnit.SECONDS);
+    assertThat(run.status()).as("the worker stopped the run").isEqualTo(RunStatus.CANCELLED);
+    assertThat(run.cancellation().get(1, TimeUnit.SECONDS).source()).isEqualTo("gateway");
+    wait.until(d -> text("run-status").equals("CANCELLED"));
+    assertThat(text("info")).contains("cancelled", "cancelled from the web UI");
+    assertThat(browser.findElement(By.id("cancel-run")).isDisplayed()).isFalse();
+    int length = text("run-text").length();
+    Thread.sleep(1_500);
+    assertThat(text("run-text").length()).as("no text after the cancel").isEqualTo(length);
+    JsonNode view = bed.awaitFinished(run.workflowId());
+    assertThat(view.path("status").asText()).isEqualTo("CANCELLED");
+    screenshot("run-cancelled.png");
+  }
+
+  @Test
+  void shouldLeaveTheRunToFinishWhenTheTabIsClosedMidRun() throws Exception {
+    DemoAgent demo = slowDemo(202, 2);
+    RunPlan plan = demo.plan(0);
+    CompletableFuture<AgentRun> live =
+        CompletableFuture.supplyAsync(() -> demo.play(bed.publisher, plan));
+    String href = openRunningRun(plan);
+    String home = browser.getWindowHandle();
+    browser.switchTo().newWindow(WindowType.TAB);
+    browser.get(href);
+    new WebDriverWait(browser, Duration.ofSeconds(60)).until(d -> !text("run-text").isEmpty());
+    assertThat(live).isNotDone();
+    browser.close(); // the tab goes away mid-run, its EventSource with it
+    browser.switchTo().window(home);
+
+    AgentRun run = live.get(120, TimeUnit.SECONDS);
+    assertThat(run.isCancelRequested()).isFalse();
+    assertThat(run.status()).isEqualTo(RunStatus.FINISHED);
+    assertThat(bed.awaitFinished(run.workflowId()).path("status").asText()).isEqualTo("FINISHED");
   }
 
   @Test

@@ -30,6 +30,7 @@ import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.WindowType;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -72,6 +73,7 @@ class UiSecureBrowserIT {
                 // A shared events topic: tenant.id would default it to acme.agent-events. The
                 // gateway's tenant check is then the only guard, which is what this test checks.
                 .set(ClientConfig.TOPIC_CONFIG, "agent-events")
+                .set(ClientConfig.CONTROL_TOPIC_CONFIG, "agent-control")
                 .apiKeys("acme:" + GatewaySecurityIT.sha256(ACME_KEY)));
     bed.credential = ACME_KEY;
     ChromeOptions options = new ChromeOptions();
@@ -133,6 +135,47 @@ class UiSecureBrowserIT {
     llm.finish(null, "gpt-4o-mini", TokenUsage.of(20, 120));
     run.finish("done").get(30, TimeUnit.SECONDS);
     return run;
+  }
+
+  @Test
+  void shouldCancelWithTheTabsTokenWhenCancelIsClickedInSecureMode() throws Exception {
+    AgentRun run =
+        bed.publisher.startRun(
+            RunOptions.newBuilder().agentId("secure-cancel").input("q").tenantId("acme").build());
+    RunStep llm = run.startStep("llm_1", StepType.LLM);
+    // The worker: streams until it is asked to stop, then ends the run cancelled.
+    CompletableFuture<Void> worker =
+        CompletableFuture.runAsync(
+            () -> {
+              try {
+                for (int i = 0; i < 600 && !run.isCancelRequested(); i++) {
+                  llm.textDelta("token" + i + " ");
+                  Thread.sleep(100);
+                }
+                run.cancel(null).get(30, TimeUnit.SECONDS);
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            });
+    // A tab of its own (its own sessionStorage), signed in through the URL fragment.
+    String home = browser.getWindowHandle();
+    browser.switchTo().newWindow(WindowType.TAB);
+    try {
+      browser.get(bed.uri("/run.html?id=" + run.workflowId() + "#token=" + ACME_KEY).toString());
+      WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
+      wait.until(d -> !text("run-text").isEmpty());
+      WebElement cancel = browser.findElement(By.id("cancel-run"));
+      wait.until(d -> cancel.isDisplayed());
+      cancel.click();
+      worker.get(60, TimeUnit.SECONDS);
+      assertThat(run.cancellation().get().requestedBy()).isEqualTo("tenant:acme");
+      wait.until(d -> text("run-status").equals("CANCELLED"));
+      assertThat(browser.findElements(By.id("auth"))).as("no prompt: the key was sent").isEmpty();
+      screenshot("secure-run-cancelled.png");
+    } finally {
+      browser.close();
+      browser.switchTo().window(home);
+    }
   }
 
   @Test

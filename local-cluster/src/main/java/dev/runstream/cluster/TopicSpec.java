@@ -33,10 +33,19 @@ public record TopicSpec(String name, int partitions, Map<String, String> configs
   /** Agent events that could not be processed; a single partition keeps them in arrival order. */
   public static final String AGENT_EVENTS_DLQ = "agent-events-dlq";
 
+  /**
+   * Control commands to the workers of a workflow ({@code ControlCommand}, e.g. cancel), keyed by
+   * root workflow id and co-partitioned with {@link #AGENT_EVENTS}; one day of retention, {@code
+   * delete}: a command matters only while its run is running.
+   */
+  public static final String AGENT_CONTROL = "agent-control";
+
   /** The partition count of {@link #AGENT_EVENTS} and {@link #WORKFLOW_RUNS} by default. */
   public static final int DEFAULT_PARTITIONS = 6;
 
   private static final String SEVEN_DAYS_MS = Long.toString(7L * 24 * 60 * 60 * 1000);
+
+  private static final String ONE_DAY_MS = Long.toString(24L * 60 * 60 * 1000);
 
   /**
    * Validates and copies the components.
@@ -59,7 +68,7 @@ public record TopicSpec(String name, int partitions, Map<String, String> configs
   /**
    * The runstream topics with their standard partition counts: {@value #AGENT_EVENTS} and {@value
    * #WORKFLOW_RUNS} with {@value #DEFAULT_PARTITIONS}, {@value #USAGE_AGGREGATES} with 3, {@value
-   * #AGENT_EVENTS_DLQ} with 1.
+   * #AGENT_EVENTS_DLQ} with 1, {@value #AGENT_CONTROL} with {@value #DEFAULT_PARTITIONS}.
    *
    * @return the topic list, immutable
    */
@@ -71,7 +80,7 @@ public record TopicSpec(String name, int partitions, Map<String, String> configs
    * The runstream topics scaled to a partition count. {@value #AGENT_EVENTS} and {@value
    * #WORKFLOW_RUNS} get {@code partitions} each (they stay co-partitioned, both keyed by run id),
    * {@value #USAGE_AGGREGATES} gets half of it (at least 1), and {@value #AGENT_EVENTS_DLQ} always
-   * gets 1.
+   * gets 1, and {@value #AGENT_CONTROL} gets {@code partitions} (co-partitioned with the events).
    *
    * @param partitions the partition count of the two main topics, at least 1
    * @return the topic list, immutable
@@ -102,6 +111,10 @@ public record TopicSpec(String name, int partitions, Map<String, String> configs
             Map.of("cleanup.policy", "delete", "retention.ms", SEVEN_DAYS_MS)),
         new TopicSpec(prefix + WORKFLOW_RUNS, partitions, Map.of("cleanup.policy", "compact")),
         new TopicSpec(prefix + USAGE_AGGREGATES, Math.max(1, partitions / 2), Map.of()),
-        new TopicSpec(prefix + AGENT_EVENTS_DLQ, 1, Map.of()));
+        new TopicSpec(prefix + AGENT_EVENTS_DLQ, 1, Map.of()),
+        new TopicSpec(
+            prefix + AGENT_CONTROL,
+            partitions,
+            Map.of("cleanup.policy", "delete", "retention.ms", ONE_DAY_MS)));
   }
 }

@@ -32,6 +32,28 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>When one of the run's accepted events fails delivery, every later call throws {@link
  * RunAbortedException}.
+ *
+ * <h2>Cancellation</h2>
+ *
+ * A cancel request ({@code client.cancel(workflowId, reason)}, {@code POST
+ * /v1/workflows/{id}/cancel}, {@code runstream cancel}) reaches the publisher on the control topic.
+ * It does not stop anything by itself: the worker observes it and stops its agent loop, then ends
+ * the run with {@link #cancel(String)}, whose terminal {@code error} event says the run was
+ * cancelled (type {@value dev.runstream.schemas.EventType#CANCELLED_ERROR_TYPE}, with a {@code
+ * Cancellation}) and makes the materialized status {@code CANCELLED}. A request for a run also
+ * reaches its open child runs.
+ *
+ * <pre>{@code
+ * AgentRun run = publisher.startRun("researcher", question);
+ * for (String task : plan) {
+ *   if (run.isCancelRequested()) {          // or: run.cancellation().thenRun(loop::interrupt)
+ *     run.cancel(null);                     // error{type=cancelled}, reason from the request
+ *     return;
+ *   }
+ *   doStep(run, task);
+ * }
+ * run.finish(answer);
+ * }</pre>
  */
 public interface AgentRun {
 
@@ -67,7 +89,8 @@ public interface AgentRun {
   String agentId();
 
   /**
-   * The run's status: RUNNING until a terminal event was accepted.
+   * The run's status: RUNNING until a terminal event was accepted; then FINISHED, FAILED or
+   * CANCELLED.
    *
    * @return the status
    */
@@ -163,6 +186,38 @@ public interface AgentRun {
    * @throws InvalidTransitionException if the run ended
    */
   CompletableFuture<PublishedEvent> fail(String errorType, String message, boolean retryable);
+
+  /**
+   * Whether a cancel request for this run (or an ancestor run) has been observed on the control
+   * topic. Stays {@code true}; the run keeps running until the worker ends it.
+   *
+   * @return {@code true} once a cancel request arrived
+   */
+  boolean isCancelRequested();
+
+  /**
+   * The first cancel request for this run (or an ancestor run): a future that completes when it
+   * arrives, on the publisher's control-listener thread, so dependent stages must not block. It
+   * never completes when {@code publisher.control.enabled=false} or the run ends first; it never
+   * completes exceptionally. Each call returns a new dependent future, so completing it has no
+   * effect on the run.
+   *
+   * @return the request's future
+   */
+  CompletableFuture<CancelRequest> cancellation();
+
+  /**
+   * Ends the run as cancelled: publishes an {@code error} event of type {@value
+   * dev.runstream.schemas.EventType#CANCELLED_ERROR_TYPE} that carries a {@code Cancellation} (the
+   * reason, who asked, the request id). Like {@link #fail}, it is allowed with open steps and first
+   * cancels every child run still open, depth first. It can be called without a request, for a
+   * worker that stops on its own (then {@code requested_by} is {@code worker}).
+   *
+   * @param reason the reason; {@code null} takes the request's reason
+   * @return the event's future
+   * @throws InvalidTransitionException if the run ended
+   */
+  CompletableFuture<PublishedEvent> cancel(String reason);
 
   /**
    * Ends the run with an {@code error} event describing {@code error}: its simple class name as the

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -20,6 +21,7 @@ import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.ValidString;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
@@ -63,6 +65,15 @@ public final class PublisherConfig {
   /** Default of {@link #SCHEMA_REGISTRY_URL_CONFIG}: the local cluster's Apicurio registry. */
   public static final String SCHEMA_REGISTRY_URL_DEFAULT =
       AvroSerdeConfig.SCHEMA_REGISTRY_URL_DEFAULT;
+
+  /** The control topic the publisher observes cancel requests on. */
+  public static final String CONTROL_TOPIC_CONFIG = "publisher.control.topic";
+
+  /** Default of {@link #CONTROL_TOPIC_CONFIG}. */
+  public static final String CONTROL_TOPIC_DEFAULT = "agent-control";
+
+  /** Whether the publisher observes the control topic at all. */
+  public static final String CONTROL_ENABLED_CONFIG = "publisher.control.enabled";
 
   /** The topic events are published to. */
   public static final String TOPIC_CONFIG = "publisher.topic";
@@ -146,6 +157,24 @@ public final class PublisherConfig {
               Importance.HIGH,
               "The topic agent events are published to. It must exist: the publisher checks it"
                   + " at creation.")
+          .define(
+              CONTROL_TOPIC_CONFIG,
+              Type.STRING,
+              CONTROL_TOPIC_DEFAULT,
+              new ConfigDef.NonEmptyStringWithoutControlChars(),
+              Importance.MEDIUM,
+              "The control topic (ControlCommand records keyed by root workflow id) whose cancel"
+                  + " requests the publisher hands to its runs (AgentRun#cancellation). It reads"
+                  + " it with an assigned consumer, no group, from the end at creation; the"
+                  + " principal needs READ and DESCRIBE on it. If it is missing or not readable the"
+                  + " publisher logs a warning and publishes as usual, without cancellation.")
+          .define(
+              CONTROL_ENABLED_CONFIG,
+              Type.BOOLEAN,
+              true,
+              Importance.LOW,
+              "Whether the publisher observes the control topic. false: no consumer, and runs"
+                  + " never see cancel requests.")
           .define(
               LINGER_MS_CONFIG,
               Type.LONG,
@@ -245,6 +274,8 @@ public final class PublisherConfig {
   private final Optional<String> tenantId;
   private final String schemaRegistryUrl;
   private final String topic;
+  private final String controlTopic;
+  private final boolean controlEnabled;
   private final long lingerMs;
   private final int batchSize;
   private final String compressionType;
@@ -288,7 +319,9 @@ public final class PublisherConfig {
         new AbstractConfig(
             CONFIG,
             TenantConfigs.prefixDefaults(
-                CONFIG, ConfigSources.resolve(CONFIG, known), List.of(TOPIC_CONFIG)),
+                CONFIG,
+                ConfigSources.resolve(CONFIG, known),
+                List.of(TOPIC_CONFIG, CONTROL_TOPIC_CONFIG)),
             false);
     ClientSecurityConfigs.validate(parsed.values());
     this.security = ClientSecurityConfigs.clientProperties(parsed.values());
@@ -302,6 +335,8 @@ public final class PublisherConfig {
     String url = parsed.getString(SCHEMA_REGISTRY_URL_CONFIG);
     this.schemaRegistryUrl = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     this.topic = parsed.getString(TOPIC_CONFIG);
+    this.controlTopic = parsed.getString(CONTROL_TOPIC_CONFIG);
+    this.controlEnabled = parsed.getBoolean(CONTROL_ENABLED_CONFIG);
     this.lingerMs = parsed.getLong(LINGER_MS_CONFIG);
     this.batchSize = parsed.getInt(BATCH_SIZE_CONFIG);
     this.compressionType = parsed.getString(COMPRESSION_TYPE_CONFIG).toLowerCase(Locale.ROOT);
@@ -546,6 +581,45 @@ public final class PublisherConfig {
   }
 
   /**
+   * The control topic ({@value #CONTROL_TOPIC_CONFIG}).
+   *
+   * @return the topic name
+   */
+  public String controlTopic() {
+    return controlTopic;
+  }
+
+  /**
+   * Whether the publisher observes the control topic ({@value #CONTROL_ENABLED_CONFIG}).
+   *
+   * @return {@code true} by default
+   */
+  public boolean controlEnabled() {
+    return controlEnabled;
+  }
+
+  /**
+   * The Kafka consumer properties of the control-topic listener: the brokers and the security
+   * settings; no group, no auto commit, byte-array deserializers.
+   *
+   * @return an immutable map
+   */
+  public Map<String, Object> kafkaControlConsumerProperties() {
+    Map<String, Object> props = new LinkedHashMap<>(security);
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, String.join(",", bootstrapServers));
+    props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId + "-control");
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+    props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    props.put(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, requestTimeoutMs);
+    props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    props.put(
+        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    return Map.copyOf(props);
+  }
+
+  /**
    * The schema registry client configuration: the URL, with {@code schema.registry.*} keys given to
    * the builder, over the environment.
    *
@@ -566,6 +640,8 @@ public final class PublisherConfig {
         + schemaRegistryUrl
         + ", topic="
         + topic
+        + ", control.topic="
+        + (controlEnabled ? controlTopic : "(disabled)")
         + ", linger.ms="
         + lingerMs
         + ", batch.size="
@@ -633,6 +709,26 @@ public final class PublisherConfig {
      */
     public Builder schemaRegistryUrl(String url) {
       return set(SCHEMA_REGISTRY_URL_CONFIG, url);
+    }
+
+    /**
+     * Sets {@value PublisherConfig#CONTROL_TOPIC_CONFIG}.
+     *
+     * @param topic the control topic
+     * @return this builder
+     */
+    public Builder controlTopic(String topic) {
+      return set(CONTROL_TOPIC_CONFIG, topic);
+    }
+
+    /**
+     * Sets {@value PublisherConfig#CONTROL_ENABLED_CONFIG}.
+     *
+     * @param enabled whether to observe cancel requests
+     * @return this builder
+     */
+    public Builder controlEnabled(boolean enabled) {
+      return set(CONTROL_ENABLED_CONFIG, enabled);
     }
 
     /**

@@ -121,4 +121,18 @@ class PublisherConfigTest {
             "max.block.ms");
     def.configKeys().values().forEach(key -> assertThat(key.documentation).isNotBlank());
   }
+
+  @Test
+  void shouldDefaultToAnEnabledTenantScopedControlTopicWhenConfigured() {
+    PublisherConfig plain = PublisherConfig.newBuilder().build();
+    assertThat(plain.controlTopic()).isEqualTo("agent-control");
+    assertThat(plain.controlEnabled()).isTrue();
+    PublisherConfig acme = PublisherConfig.newBuilder().set("tenant.id", "acme").build();
+    assertThat(acme.controlTopic()).isEqualTo("acme.agent-control");
+    assertThat(acme.kafkaControlConsumerProperties())
+        .containsEntry("enable.auto.commit", false)
+        .doesNotContainKey("group.id");
+    PublisherConfig off = PublisherConfig.newBuilder().controlEnabled(false).build();
+    assertThat(off.controlEnabled()).isFalse();
+  }
 }

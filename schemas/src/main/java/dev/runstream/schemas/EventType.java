@@ -1,6 +1,7 @@
 package dev.runstream.schemas;
 
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * The lifecycle event types of an agent run, named as in Polos' streaming API ({@code
@@ -44,6 +45,28 @@ public enum EventType {
   /** Whether this type ends a run: {@code agent_finish} or {@code error}. */
   public boolean isTerminal() {
     return this == AGENT_FINISH || this == ERROR;
+  }
+
+  /**
+   * The {@code error_type} of the error event that ends a cancelled run; such an event also carries
+   * a {@link Cancellation} (readers that predate cancellation see an ordinary error of this type).
+   */
+  public static final String CANCELLED_ERROR_TYPE = "cancelled";
+
+  /**
+   * The cancellation of a cancelled run's terminal event.
+   *
+   * <pre>{@code
+   * EventType.cancellation(event).ifPresent(c -> out.println("cancelled: " + c.getReason()));
+   * }</pre>
+   *
+   * @param event any event
+   * @return its cancellation when it is the {@code error} event of a cancelled run, else empty
+   */
+  public static Optional<Cancellation> cancellation(AgentEvent event) {
+    return event.getPayload() instanceof AgentError error
+        ? Optional.ofNullable(error.getCancellation())
+        : Optional.empty();
   }
 
   /** The type of {@code event}'s payload. */

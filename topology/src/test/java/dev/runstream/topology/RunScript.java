@@ -4,6 +4,8 @@ import dev.runstream.schemas.AgentError;
 import dev.runstream.schemas.AgentEvent;
 import dev.runstream.schemas.AgentFinish;
 import dev.runstream.schemas.AgentStart;
+import dev.runstream.schemas.Cancellation;
+import dev.runstream.schemas.EventType;
 import dev.runstream.schemas.StepFinish;
 import dev.runstream.schemas.StepStart;
 import dev.runstream.schemas.StepType;
@@ -122,6 +124,16 @@ final class RunScript {
   }
 
   AgentEvent error(String message) {
-    return next(new AgentError(message, "ProviderError", true, null));
+    return next(new AgentError(message, "ProviderError", true, null, null));
+  }
+
+  AgentEvent cancelled(String reason, String requestedBy) {
+    return next(
+        new AgentError(
+            "cancelled by " + requestedBy + ": " + reason,
+            EventType.CANCELLED_ERROR_TYPE,
+            false,
+            null,
+            new Cancellation(reason, requestedBy, "gateway", "req-1")));
   }
 }

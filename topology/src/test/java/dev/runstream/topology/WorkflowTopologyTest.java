@@ -125,6 +125,34 @@ class WorkflowTopologyTest {
   }
 
   @Test
+  void shouldMarkRunCancelledWhenCancelledErrorArrives() {
+    RunScript run = RunScript.root("wf-cancel");
+    harness.pipe(
+        run.start(),
+        run.stepStart("llm_1", StepType.LLM),
+        run.delta("llm_1", "half an ans"),
+        run.cancelled("user pressed stop", "alice"));
+
+    WorkflowRun stored = harness.run("wf-cancel");
+    assertThat(stored.getStatus()).isEqualTo(RunStatus.CANCELLED);
+    assertThat(stored.getCancellation().getReason()).isEqualTo("user pressed stop");
+    assertThat(stored.getCancellation().getRequestedBy()).isEqualTo("alice");
+    assertThat(stored.getCancellation().getRequestId()).isEqualTo("req-1");
+    assertThat(stored.getError().getErrorType()).isEqualTo("cancelled");
+    assertThat(stored.getFinishedAt()).isNotNull();
+    assertThat(stored.getText()).isEqualTo("half an ans");
+    List<TestRecord<String, WorkflowRun>> published = harness.runs.readRecordsToList();
+    assertThat(published)
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.value().getStatus()).isEqualTo(RunStatus.CANCELLED);
+              assertThat(header(r, WorkflowTopology.RUN_FINAL_HEADER)).isEqualTo("true");
+              assertThat(header(r, WorkflowTopology.RUN_STATUS_HEADER)).isEqualTo("CANCELLED");
+            });
+  }
+
+  @Test
   void shouldIgnoreDuplicatesWhenSequenceIsAtOrBelowLastApplied() {
     RunScript run = RunScript.root("wf-dup");
     AgentEvent start = run.start();

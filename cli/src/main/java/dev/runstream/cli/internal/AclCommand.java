@@ -33,9 +33,10 @@ import picocli.CommandLine.ParentCommand;
     description = {
       "Grant a tenant's principals the least-privilege ACLs runstream needs, and optionally create"
           + " the tenant's topics.",
-      "worker: WRITE on <tenant>.agent-events. topology: its application.id-prefixed topics,"
-          + " groups and transactional ids, READ on the events, WRITE on the outputs. reader:"
-          + " READ on the events, runs and usage topics and on <tenant>.-prefixed groups.",
+      "worker: WRITE on <tenant>.agent-events, READ on <tenant>.agent-control. topology: its"
+          + " application.id-prefixed topics, groups and transactional ids, READ on the events,"
+          + " WRITE on the outputs and the control topic. reader: READ on the events, runs and"
+          + " usage topics and on <tenant>.-prefixed groups, WRITE on the control topic.",
       "Connects with the Kafka security settings (RUNSTREAM_SECURITY_PROTOCOL, RUNSTREAM_SASL_*,"
           + " RUNSTREAM_SSL_*) of a principal that may create ACLs."
     },

@@ -4,6 +4,7 @@ import dev.runstream.schemas.AgentError;
 import dev.runstream.schemas.AgentEvent;
 import dev.runstream.schemas.AgentFinish;
 import dev.runstream.schemas.AgentStart;
+import dev.runstream.schemas.Cancellation;
 import dev.runstream.schemas.StepFinish;
 import dev.runstream.schemas.StepStart;
 import dev.runstream.schemas.TextDelta;
@@ -70,6 +71,13 @@ public final class EventPrinter {
           child
               ? "✅ Sub-agent finished: " + event.getAgentId() + " - " + tokens
               : "✅ Agent finished - " + tokens);
+    } else if (payload instanceof AgentError error && error.getCancellation() != null) {
+      Cancellation c = error.getCancellation();
+      line(
+          indent,
+          (child ? "⏹ Sub-agent cancelled: " + event.getAgentId() : "⏹ Agent cancelled")
+              + (c.getReason() != null ? ": " + c.getReason() : "")
+              + (c.getRequestedBy() != null ? " (by " + c.getRequestedBy() + ")" : ""));
     } else if (payload instanceof AgentError error) {
       line(
           indent,

@@ -51,6 +51,8 @@ public final class Failures {
     return t instanceof dev.runstream.client.BrokerUnavailableException
         || t instanceof dev.runstream.producer.BrokerUnavailableException
         || t instanceof RegistryUnavailableException
+        || t instanceof dev.runstream.client.RegistryUnavailableException
+        || t instanceof dev.runstream.client.ViewUnavailableException
         || t instanceof SchemaRegistryUnavailableException
         || t instanceof ConnectException
         || t instanceof HttpConnectTimeoutException
@@ -59,6 +61,7 @@ public final class Failures {
 
   private static String unreachableMessage(Throwable top, Throwable reason) {
     if (reason instanceof RegistryUnavailableException
+        || reason instanceof dev.runstream.client.RegistryUnavailableException
         || reason instanceof SchemaRegistryUnavailableException) {
       return "the schema registry is unreachable: " + oneLine(reason);
     }

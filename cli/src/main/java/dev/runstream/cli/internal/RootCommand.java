@@ -36,6 +36,7 @@ import picocli.CommandLine.Spec;
       UpCommand.class,
       TailCommand.class,
       ReplayCommand.class,
+      CancelCommand.class,
       RunsCommand.class,
       UsageCommand.class,
       AclCommand.class,

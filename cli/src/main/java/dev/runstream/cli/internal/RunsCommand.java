@@ -24,7 +24,8 @@ final class RunsCommand implements Callable<Integer> {
   enum Status {
     RUNNING,
     FINISHED,
-    FAILED
+    FAILED,
+    CANCELLED
   }
 
   @ParentCommand RootCommand root;

@@ -15,14 +15,18 @@ import org.apache.kafka.common.resource.ResourceType;
  * The least-privilege ACLs of one tenant's three principals, as {@code runstream acl} applies them:
  *
  * <ul>
- *   <li><b>worker</b> (agent workers, the publisher): WRITE and DESCRIBE on the events topic;
- *       nothing else, not even reading it back. An idempotent producer needs no cluster right.
+ *   <li><b>worker</b> (agent workers, the publisher): WRITE and DESCRIBE on the events topic, READ
+ *       and DESCRIBE on the control topic (it observes cancel requests with an assigned consumer,
+ *       no group); nothing else, not even reading its events back. An idempotent producer needs no
+ *       cluster right.
  *   <li><b>topology</b> (Kafka Streams): ALL on topics, READ and DESCRIBE on groups, WRITE and
  *       DESCRIBE on transactional ids, each PREFIXED with its {@code application.id} (its internal
  *       topics, consumer group and exactly-once transactional ids); READ on the events topic; WRITE
- *       on the runs, usage and dead-letter topics; DESCRIBE_CONFIGS on the runs topic.
+ *       on the runs, usage, dead-letter and control topics (the control topic for cancels it issues
+ *       itself, e.g. on a budget); DESCRIBE_CONFIGS on the runs topic.
  *   <li><b>reader</b> (consumer SDK, gateway, microservices): READ and DESCRIBE on the events, runs
- *       and usage topics, and READ on consumer groups PREFIXED with the tenant's prefix.
+ *       and usage topics, WRITE and DESCRIBE on the control topic (to publish cancel requests), and
+ *       READ on consumer groups PREFIXED with the tenant's prefix.
  * </ul>
  *
  * <p>Every pattern lies inside the tenant's topic prefix, so no principal of one tenant can touch
@@ -38,14 +42,15 @@ final class TenantAcls {
   }
 
   /** The tenant's topic names. */
-  record Topics(String events, String runs, String usage, String deadLetter) {
+  record Topics(String events, String runs, String usage, String deadLetter, String control) {
     static Topics of(String tenant) {
       String prefix = TenantConfigs.topicPrefix(tenant);
       return new Topics(
           prefix + "agent-events",
           prefix + "workflow-runs",
           prefix + "usage-aggregates",
-          prefix + "agent-events-dlq");
+          prefix + "agent-events-dlq",
+          prefix + "agent-control");
     }
   }
 
@@ -68,6 +73,8 @@ final class TenantAcls {
 
     allow(acls, worker, ResourceType.TOPIC, topics.events(), false, AclOperation.WRITE);
     allow(acls, worker, ResourceType.TOPIC, topics.events(), false, AclOperation.DESCRIBE);
+    allow(acls, worker, ResourceType.TOPIC, topics.control(), false, AclOperation.READ);
+    allow(acls, worker, ResourceType.TOPIC, topics.control(), false, AclOperation.DESCRIBE);
 
     allow(acls, topology, ResourceType.TOPIC, applicationId, true, AclOperation.ALL);
     allow(acls, topology, ResourceType.GROUP, applicationId, true, AclOperation.READ);
@@ -77,7 +84,8 @@ final class TenantAcls {
         acls, topology, ResourceType.TRANSACTIONAL_ID, applicationId, true, AclOperation.DESCRIBE);
     allow(acls, topology, ResourceType.TOPIC, topics.events(), false, AclOperation.READ);
     allow(acls, topology, ResourceType.TOPIC, topics.events(), false, AclOperation.DESCRIBE);
-    for (String output : List.of(topics.runs(), topics.usage(), topics.deadLetter())) {
+    for (String output :
+        List.of(topics.runs(), topics.usage(), topics.deadLetter(), topics.control())) {
       allow(acls, topology, ResourceType.TOPIC, output, false, AclOperation.WRITE);
       allow(acls, topology, ResourceType.TOPIC, output, false, AclOperation.DESCRIBE);
     }
@@ -87,6 +95,8 @@ final class TenantAcls {
       allow(acls, reader, ResourceType.TOPIC, readable, false, AclOperation.READ);
       allow(acls, reader, ResourceType.TOPIC, readable, false, AclOperation.DESCRIBE);
     }
+    allow(acls, reader, ResourceType.TOPIC, topics.control(), false, AclOperation.WRITE);
+    allow(acls, reader, ResourceType.TOPIC, topics.control(), false, AclOperation.DESCRIBE);
     if (!tenant.isEmpty()) {
       allow(
           acls,

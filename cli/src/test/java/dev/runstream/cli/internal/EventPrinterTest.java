@@ -103,6 +103,19 @@ class EventPrinterTest {
   }
 
   @Test
+  void shouldPrintAStopSignWithTheReasonWhenTheRunIsCancelled() {
+    TestEvents run = TestEvents.root("wf", "support-agent");
+    String printed =
+        print(
+            List.of(
+                run.start(),
+                run.step("llm_1", StepType.LLM),
+                run.text("llm_1", "Half"),
+                run.cancelled("user pressed stop", "alice")));
+    assertThat(printed).endsWith("Half\n⏹ Agent cancelled: user pressed stop (by alice)\n");
+  }
+
+  @Test
   void shouldEndAnOpenTextLineWhenFinished() {
     TestEvents run = TestEvents.root("wf", "a");
     assertThat(print(List.of(run.text("llm_1", "partial")))).isEqualTo("partial\n");

@@ -19,10 +19,14 @@ class TenantAclsTest {
   }
 
   @Test
-  void shouldGiveTheWorkerOnlyWriteAndDescribeOnTheEventsTopicWhenGranted() {
+  void shouldGiveTheWorkerOnlyWriteOnEventsAndReadOnControlWhenGranted() {
     assertThat(of("acme-worker"))
         .extracting(a -> a.pattern().name() + " " + a.entry().operation())
-        .containsExactlyInAnyOrder("acme.agent-events WRITE", "acme.agent-events DESCRIBE");
+        .containsExactlyInAnyOrder(
+            "acme.agent-events WRITE",
+            "acme.agent-events DESCRIBE",
+            "acme.agent-control READ",
+            "acme.agent-control DESCRIBE");
   }
 
   @Test
@@ -64,14 +68,23 @@ class TenantAclsTest {
   }
 
   @Test
-  void shouldLetTheReaderReadButNeverWriteWhenGranted() {
+  void shouldLetTheReaderWriteOnlyTheControlTopicWhenGranted() {
     List<AclBinding> reader = of("acme-reader");
     assertThat(reader)
+        .filteredOn(a -> !a.pattern().name().equals("acme.agent-control"))
         .extracting(a -> a.entry().operation())
         .containsOnly(AclOperation.READ, AclOperation.DESCRIBE);
     assertThat(reader)
+        .filteredOn(a -> a.pattern().name().equals("acme.agent-control"))
+        .extracting(a -> a.entry().operation())
+        .containsExactlyInAnyOrder(AclOperation.WRITE, AclOperation.DESCRIBE);
+    assertThat(reader)
         .filteredOn(a -> a.pattern().resourceType() == ResourceType.TOPIC)
         .extracting(a -> a.pattern().name())
-        .containsOnly("acme.agent-events", "acme.workflow-runs", "acme.usage-aggregates");
+        .containsOnly(
+            "acme.agent-events",
+            "acme.workflow-runs",
+            "acme.usage-aggregates",
+            "acme.agent-control");
   }
 }

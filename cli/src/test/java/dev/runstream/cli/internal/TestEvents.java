@@ -4,6 +4,7 @@ import dev.runstream.schemas.AgentError;
 import dev.runstream.schemas.AgentEvent;
 import dev.runstream.schemas.AgentFinish;
 import dev.runstream.schemas.AgentStart;
+import dev.runstream.schemas.Cancellation;
 import dev.runstream.schemas.StepFinish;
 import dev.runstream.schemas.StepStart;
 import dev.runstream.schemas.StepType;
@@ -94,6 +95,17 @@ final class TestEvents {
             .setErrorType(type)
             .setRetryable(true)
             .setStepKey(null)
+            .build());
+  }
+
+  AgentEvent cancelled(String reason, String requestedBy) {
+    return event(
+        AgentError.newBuilder()
+            .setMessage("cancelled by " + requestedBy + ": " + reason)
+            .setErrorType("cancelled")
+            .setRetryable(false)
+            .setStepKey(null)
+            .setCancellation(new Cancellation(reason, requestedBy, "cli", "req-1"))
             .build());
   }
 

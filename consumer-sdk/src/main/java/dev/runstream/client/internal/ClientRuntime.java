@@ -2,6 +2,8 @@ package dev.runstream.client.internal;
 
 import dev.runstream.client.AccessDeniedException;
 import dev.runstream.client.BrokerUnavailableException;
+import dev.runstream.client.CancelOptions;
+import dev.runstream.client.CancelReceipt;
 import dev.runstream.client.ClientClosedException;
 import dev.runstream.client.ClientConfig;
 import dev.runstream.client.ClientStats;
@@ -78,6 +80,7 @@ public final class ClientRuntime implements AutoCloseable {
   private final Duration brokerTimeout;
   private final EventDecoder decoder;
   private final ViewClient view;
+  private final CancelSender cancels;
   private final ExecutorService ioPool;
   private final ExecutorService deliveryPool;
   private final ScheduledExecutorService timer;
@@ -102,6 +105,7 @@ public final class ClientRuntime implements AutoCloseable {
     this.timer = Executors.newSingleThreadScheduledExecutor(daemon("runstream-timer-"));
     this.view =
         new ViewClient(config.queryUrls(), config.queryTimeout(), ioPool, config.queryToken());
+    this.cancels = new CancelSender(config, view, ioPool, timer);
     timer.scheduleWithFixedDelay(this::tick, 50, 50, TimeUnit.MILLISECONDS);
   }
 
@@ -238,6 +242,14 @@ public final class ClientRuntime implements AutoCloseable {
               }
             });
     return out;
+  }
+
+  /** Publishes a cancel request for the workflow; see {@code RunstreamClient#cancel}. */
+  public CompletableFuture<CancelReceipt> cancel(String workflowId, CancelOptions options) {
+    CancelSender.checkId(workflowId);
+    Objects.requireNonNull(options, "options");
+    ensureOpen();
+    return cancels.cancel(workflowId, options);
   }
 
   public ClientStats clientStats() {
@@ -674,6 +686,7 @@ public final class ClientRuntime implements AutoCloseable {
       return;
     }
     closed = true;
+    cancels.close();
     for (StreamSession s : new ArrayList<>(sessions)) {
       s.fail(new ClientClosedException("the client was closed"));
     }

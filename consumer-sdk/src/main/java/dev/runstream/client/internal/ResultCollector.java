@@ -95,7 +95,7 @@ public final class ResultCollector {
         }
       }
     } else if (payload instanceof AgentError failure) {
-      status = RunStatus.FAILED;
+      status = failure.getCancellation() != null ? RunStatus.CANCELLED : RunStatus.FAILED;
       error =
           RunError.newBuilder()
               .setMessage(failure.getMessage())

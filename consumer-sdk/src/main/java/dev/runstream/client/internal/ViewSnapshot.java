@@ -13,7 +13,7 @@ import java.util.List;
  *
  * @param workflowId the workflow id
  * @param rootWorkflowId the root of its tree, the record key of its events
- * @param status RUNNING, FINISHED or FAILED
+ * @param status RUNNING, FINISHED, FAILED or CANCELLED
  * @param startedAt the time of its first event, or {@code null}
  * @param lastSequence the highest sequence applied, -1 before any
  * @param text the text so far
@@ -42,7 +42,9 @@ public record ViewSnapshot(
 
   /** Whether the run has ended: its terminal event was applied. */
   public boolean isTerminal() {
-    return status == RunStatus.FINISHED || status == RunStatus.FAILED;
+    return status == RunStatus.FINISHED
+        || status == RunStatus.FAILED
+        || status == RunStatus.CANCELLED;
   }
 
   /** Whether it carries the replay index. */

@@ -6,6 +6,7 @@ import dev.runstream.schemas.AgentError;
 import dev.runstream.schemas.AgentEvent;
 import dev.runstream.schemas.AgentFinish;
 import dev.runstream.schemas.AgentStart;
+import dev.runstream.schemas.Cancellation;
 import dev.runstream.schemas.EventType;
 import dev.runstream.schemas.StepFinish;
 import dev.runstream.schemas.StepStart;
@@ -134,6 +135,15 @@ public final class EventJson {
       g.writeStringField("error_type", str(p.getErrorType()));
       g.writeBooleanField("retryable", p.getRetryable());
       g.writeStringField("step_key", str(p.getStepKey()));
+      if (p.getCancellation() != null) {
+        Cancellation c = p.getCancellation();
+        g.writeObjectFieldStart("cancellation");
+        g.writeStringField("reason", str(c.getReason()));
+        g.writeStringField("requested_by", str(c.getRequestedBy()));
+        g.writeStringField("source", str(c.getSource()));
+        g.writeStringField("request_id", str(c.getRequestId()));
+        g.writeEndObject();
+      }
     }
     g.writeEndObject();
   }

@@ -45,6 +45,7 @@ public final class GatewayServer implements AutoCloseable {
   private final TenantScope scope;
   private final Authenticator authenticator;
   private final SseStreams sse;
+  private final RunCancels cancels;
   private final Javalin app;
   private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -73,6 +74,18 @@ public final class GatewayServer implements AutoCloseable {
     this.scope = new TenantScope(config.tenant().orElse(null));
     this.authenticator = config.authRequired() ? new Authenticator(config) : null;
     this.sse = new SseStreams(client, topology, params, scope, metrics, config);
+    this.cancels =
+        new RunCancels(
+            client,
+            topology,
+            params,
+            scope,
+            config.tenant().orElse(null),
+            config
+                .clientConfig()
+                .brokerTimeout()
+                .plus(config.clientConfig().startTimeout())
+                .plus(Duration.ofSeconds(5)));
     this.app = Javalin.create(c -> configure(c, config, metrics));
     routes();
   }
@@ -150,6 +163,7 @@ public final class GatewayServer implements AutoCloseable {
       app.after(GatewayServer::withoutCorsHeadersForOtherOrigins);
     }
     app.get("/v1/workflows/{id}/events", sse::handle);
+    app.post("/v1/workflows/{id}/cancel", cancels::handle);
     app.get(
         "/v1/workflows/{id}",
         ctx -> {

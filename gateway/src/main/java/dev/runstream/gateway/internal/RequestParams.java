@@ -39,7 +39,7 @@ public final class RequestParams {
   // digit, so ids can never be mistaken for paths or options.
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:@+\\-]*");
   private static final Pattern CURSOR = Pattern.compile("[0-9]{1,18}");
-  private static final Set<String> STATUSES = Set.of("RUNNING", "FINISHED", "FAILED");
+  private static final Set<String> STATUSES = Set.of("RUNNING", "FINISHED", "FAILED", "CANCELLED");
   private static final Set<String> DIMENSIONS = Set.of("AGENT", "MODEL", "TENANT");
 
   private final int maxIdLength;
@@ -191,7 +191,7 @@ public final class RequestParams {
     if (status != null) {
       status = status.toUpperCase(Locale.ROOT);
       if (!STATUSES.contains(status)) {
-        throw invalid("status", first(query, "status"), "RUNNING, FINISHED or FAILED");
+        throw invalid("status", first(query, "status"), "RUNNING, FINISHED, FAILED or CANCELLED");
       }
     }
     int limit = DEFAULT_LIMIT;

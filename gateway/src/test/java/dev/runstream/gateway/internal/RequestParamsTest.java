@@ -84,6 +84,7 @@ class RequestParamsTest {
     assertThat(PARAMS.list(q())).isEqualTo(new RequestParams.ListRequest(null, 100));
     assertThat(PARAMS.list(q("status", "running", "limit", "5")))
         .isEqualTo(new RequestParams.ListRequest("RUNNING", 5));
+    assertThat(PARAMS.list(q("status", "cancelled")).status()).isEqualTo("CANCELLED");
     assertBad(() -> PARAMS.list(q("status", "DONE")), "invalid_parameter", "status");
     assertBad(() -> PARAMS.list(q("limit", "0")), "invalid_parameter", "limit");
     assertBad(() -> PARAMS.list(q("limit", "10001")), "invalid_parameter", "limit");

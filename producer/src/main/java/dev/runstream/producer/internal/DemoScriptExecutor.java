@@ -18,7 +18,10 @@ import dev.runstream.schemas.RunStatus;
 import dev.runstream.schemas.StepType;
 import java.util.concurrent.locks.LockSupport;
 
-/** Plays a {@link DemoScript} through an {@link AgentEventPublisher}, pacing its tokens. */
+/**
+ * Plays a {@link DemoScript} through an {@link AgentEventPublisher}, pacing its tokens. A run whose
+ * cancellation is requested stops before its next action and ends as cancelled.
+ */
 public final class DemoScriptExecutor {
   private final long nanosPerToken;
   private long nextTokenAt;
@@ -58,6 +61,13 @@ public final class DemoScriptExecutor {
     String childResult = null;
     nextTokenAt = System.nanoTime();
     for (Action action : script.actions()) {
+      if (run.isCancelRequested()) {
+        // A cancel request stops the agent loop at the next action; the open step and child
+        // runs end with the run's cancelled error event.
+        String reason = run.cancellation().join().reason();
+        run.cancel(null);
+        return new Outcome(run, "cancelled" + (reason == null ? "" : ": " + reason));
+      }
       if (action instanceof StartLlmStep start) {
         step = run.startStep(start.stepKey(), StepType.LLM);
       } else if (action instanceof StartToolStep start) {

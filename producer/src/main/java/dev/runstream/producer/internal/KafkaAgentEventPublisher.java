@@ -3,6 +3,7 @@ package dev.runstream.producer.internal;
 import dev.runstream.producer.AgentEventPublisher;
 import dev.runstream.producer.AgentRun;
 import dev.runstream.producer.BrokerUnavailableException;
+import dev.runstream.producer.CancelRequest;
 import dev.runstream.producer.DeliveryFailedException;
 import dev.runstream.producer.FatalPublishException;
 import dev.runstream.producer.InvalidEventException;
@@ -18,6 +19,7 @@ import dev.runstream.schemas.SchemaRegistry;
 import dev.runstream.schemas.SchemaRegistryUnavailableException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -52,6 +54,8 @@ public final class KafkaAgentEventPublisher implements AgentEventPublisher {
   private final ScheduledThreadPoolExecutor timer;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Set<Run> openRuns = ConcurrentHashMap.newKeySet();
+  private final Map<String, Run> openRunsById = new ConcurrentHashMap<>();
+  private volatile ControlListener control;
   private final Set<Run> pendingRuns = ConcurrentHashMap.newKeySet();
   private final LongAdder accepted = new LongAdder();
   private final LongAdder acknowledged = new LongAdder();
@@ -139,7 +143,19 @@ public final class KafkaAgentEventPublisher implements AgentEventPublisher {
           "could not fetch metadata for topic " + config.topic() + ": " + e, e);
     }
     LOG.debug("Publisher created: {}", config);
-    return new KafkaAgentEventPublisher(config, producer, schemaId);
+    KafkaAgentEventPublisher publisher = new KafkaAgentEventPublisher(config, producer, schemaId);
+    if (config.controlEnabled()) {
+      try {
+        publisher.control = ControlListener.start(config, publisher::cancelRequested);
+      } catch (RuntimeException e) {
+        // Cancellation is an extra: publishing must not depend on it.
+        LOG.warn(
+            "Cancellation disabled: cannot read control topic {}: {}",
+            config.controlTopic(),
+            e.toString());
+      }
+    }
+    return publisher;
   }
 
   private static int registerSchema(PublisherConfig config) {
@@ -249,6 +265,10 @@ public final class KafkaAgentEventPublisher implements AgentEventPublisher {
     if (timer != null) {
       timer.shutdownNow();
     }
+    ControlListener listener = control;
+    if (listener != null) {
+      listener.close();
+    }
     producer.close(timeout);
     int open = openRuns.size();
     if (open > 0) {
@@ -304,10 +324,33 @@ public final class KafkaAgentEventPublisher implements AgentEventPublisher {
 
   void runStarted(Run run) {
     openRuns.add(run);
+    openRunsById.put(run.workflowId(), run);
   }
 
   void runEnded(Run run) {
     openRuns.remove(run);
+    openRunsById.remove(run.workflowId(), run);
+  }
+
+  /**
+   * Hands a cancel request to the open run it names, if this publisher runs it (other workers' runs
+   * share the topic); the run passes it on to its open children.
+   *
+   * @param request the request
+   */
+  public void cancelRequested(CancelRequest request) {
+    Run run = openRunsById.get(request.workflowId());
+    if (run == null) {
+      LOG.debug("Cancel request {} for a workflow not run here ignored", request.requestId());
+      return;
+    }
+    LOG.info(
+        "Cancel requested for workflow {} by {} ({}): {}",
+        request.workflowId(),
+        request.requestedBy(),
+        request.source(),
+        request.reason());
+    run.requestCancel(request);
   }
 
   void pendingStarted(Run run, long generation) {

@@ -1,6 +1,7 @@
 package dev.runstream.producer.internal;
 
 import dev.runstream.producer.AgentRun;
+import dev.runstream.producer.CancelRequest;
 import dev.runstream.producer.InvalidEventException;
 import dev.runstream.producer.InvalidTransitionException;
 import dev.runstream.producer.PublishException;
@@ -15,6 +16,7 @@ import dev.runstream.schemas.AgentError;
 import dev.runstream.schemas.AgentEvent;
 import dev.runstream.schemas.AgentFinish;
 import dev.runstream.schemas.AgentStart;
+import dev.runstream.schemas.Cancellation;
 import dev.runstream.schemas.EventHeaders;
 import dev.runstream.schemas.EventType;
 import dev.runstream.schemas.RunStatus;
@@ -91,6 +93,7 @@ final class Run implements AgentRun {
   private volatile RunStatus status = RunStatus.RUNNING;
   private final AtomicReference<PublishException> abortCause = new AtomicReference<>();
   private final Set<Run> openChildren = ConcurrentHashMap.newKeySet();
+  private final CompletableFuture<CancelRequest> cancelRequest = new CompletableFuture<>();
 
   private static final class ToolCallState {
     final String toolName;
@@ -432,7 +435,81 @@ final class Run implements AgentRun {
     Run child = new Run(publisher, this, inherited);
     child.publishStart();
     openChildren.add(child);
+    CancelRequest request = cancelRequest.getNow(null);
+    if (request != null) {
+      child.requestCancel(request);
+    }
     return child;
+  }
+
+  // ---------------------------------------------------------------- cancellation
+
+  @Override
+  public boolean isCancelRequested() {
+    return cancelRequest.isDone();
+  }
+
+  @Override
+  public CompletableFuture<CancelRequest> cancellation() {
+    return cancelRequest.thenApply(request -> request);
+  }
+
+  /**
+   * Records a cancel request for this run and its open children; called from the control listener's
+   * thread. The first request wins.
+   */
+  void requestCancel(CancelRequest request) {
+    if (status != RunStatus.RUNNING) {
+      return;
+    }
+    cancelRequest.complete(request);
+    for (Run child : List.copyOf(openChildren)) {
+      child.requestCancel(request);
+    }
+  }
+
+  @Override
+  public synchronized CompletableFuture<PublishedEvent> cancel(String reason) {
+    checkUsable();
+    checkRunning(EventType.ERROR, "the run");
+    CancelRequest request = cancelRequest.getNow(null);
+    Cancellation cancellation =
+        request == null
+            ? new Cancellation(reason, "worker", "worker", null)
+            : new Cancellation(
+                reason != null ? reason : request.reason(),
+                request.requestedBy(),
+                request.source(),
+                request.requestId());
+    return cancelNow(cancellation);
+  }
+
+  private PendingEvent cancelNow(Cancellation cancellation) {
+    sendPendingText();
+    for (Run child : List.copyOf(openChildren)) {
+      child.cancelBecauseParentCancelled(this, cancellation);
+    }
+    String message =
+        "cancelled"
+            + (cancellation.getRequestedBy() != null ? " by " + cancellation.getRequestedBy() : "")
+            + (cancellation.getReason() != null ? ": " + cancellation.getReason() : "");
+    PendingEvent event =
+        publish(
+            EventType.ERROR,
+            new AgentError(message, EventType.CANCELLED_ERROR_TYPE, false, null, cancellation),
+            null);
+    ended(RunStatus.CANCELLED);
+    return event;
+  }
+
+  private synchronized void cancelBecauseParentCancelled(
+      Run cancelledParent, Cancellation cancellation) {
+    if (!isActive()) {
+      openChildren.remove(this);
+      cancelledParent.openChildren.remove(this);
+      return;
+    }
+    cancelNow(cancellation);
   }
 
   // ---------------------------------------------------------------- terminal events
@@ -527,7 +604,8 @@ final class Run implements AgentRun {
       child.failBecauseParentFailed(this);
     }
     PendingEvent event =
-        publish(EventType.ERROR, new AgentError(message, errorType, retryable, stepKey), null);
+        publish(
+            EventType.ERROR, new AgentError(message, errorType, retryable, stepKey, null), null);
     ended(RunStatus.FAILED);
     return event;
   }
@@ -700,7 +778,9 @@ final class Run implements AgentRun {
               "workflow "
                   + workflowId
                   + " has ended ("
-                  + (status == RunStatus.FINISHED ? "agent_finish" : "error")
+                  + (status == RunStatus.FINISHED
+                      ? "agent_finish"
+                      : status == RunStatus.CANCELLED ? "cancelled error" : "error")
                   + " published): "
                   + type.wireName()
                   + " for "

@@ -194,7 +194,9 @@ public final class WorkflowProcessor
             run.getStepUsage());
       }
     } else if (payload instanceof AgentError error) {
-      run.put("status", RunStatus.FAILED);
+      // A cancelled run ends with an error that carries its cancellation: its own status.
+      run.put("status", error.getCancellation() != null ? RunStatus.CANCELLED : RunStatus.FAILED);
+      run.put("cancellation", error.getCancellation());
       run.put("finished_at", at);
       run.put(
           "error",
