@@ -85,8 +85,10 @@ public final class AttemptText {
     if (current == null) {
       attempts.put(stepKey, attempt);
       if (attempt > 1) {
-        // A retry of a step whose earlier attempts this text never saw start.
+        // A retry of a step whose earlier attempts this text never saw start (they are before
+        // the cursor or the snapshot): still a retry, with no text of them known here.
         missedEarlierAttempts = true;
+        return new Retried("");
       }
       return NONE;
     }

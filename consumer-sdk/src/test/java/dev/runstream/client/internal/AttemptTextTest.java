@@ -51,7 +51,7 @@ class AttemptTextTest {
   void shouldReportMissedEarlierAttemptsWhenARetryNamesAStepStartedBeforeTheSnapshot() {
     AttemptText text = new AttemptText("snapshot text with FIRST ATTEMPT");
 
-    text.stepStarted("llm_2", 2);
+    assertThat(text.stepStarted("llm_2", 2)).isEqualTo(new AttemptText.Retried(""));
     text.delta("llm_2", 2, " and more");
 
     assertThat(text.missedEarlierAttempts()).isTrue();
