@@ -177,7 +177,13 @@
       }
       case "step_finish": {
         const step = stepOf(event, d.step_key);
-        if (own) textOf(d.step_key).finished = true;
+        if (own) {
+          const entry = textOf(d.step_key);
+          // A newer attempt's finish whose step_start was missed still supersedes the older text.
+          if ((event.attempt || 1) > entry.attempt && !entry.finished) supersede(d.step_key, event.attempt);
+          entry.finished = true;
+        }
+        if (step && (event.attempt || 1) > (step.attempt || 1)) step.attempt = event.attempt;
         if (step) {
           step.finishedAt = at;
           step.durationMs = d.duration_ms;

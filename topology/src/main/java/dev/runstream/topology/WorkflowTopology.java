@@ -92,9 +92,10 @@ import org.apache.kafka.streams.state.WindowBytesStoreSupplier;
  * (other steps' text, interleaved or not, stays), and the step's {@code attempts} is set ({@code
  * step-retries-total}). The processor keeps the byte ranges each open step's current attempt wrote,
  * and rewrites the text without the superseded ones into a new generation of chunks, so a reader
- * never sees a half-rewritten text. A text delta with a higher attempt than known counts as the
- * retry when its {@code step_start} sits in a gap. Events of a superseded attempt that arrive after
- * the retry are refused ({@link InvalidEventException.Violation#SUPERSEDED_ATTEMPT}).
+ * never sees a half-rewritten text. A text delta, tool call or step finish with a higher attempt
+ * than known counts as the retry when its {@code step_start} sits in a gap. Events of a superseded
+ * attempt that arrive after the retry are refused ({@link
+ * InvalidEventException.Violation#SUPERSEDED_ATTEMPT}).
  *
  * <h2>Unknown workflows</h2>
  *

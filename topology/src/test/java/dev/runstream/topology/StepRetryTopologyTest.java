@@ -144,6 +144,24 @@ class StepRetryTopologyTest {
   }
 
   @Test
+  void shouldSupersedeEarlierAttemptsWhenANewerAttemptFinishesAfterAGap() {
+    RunScript run = RunScript.root("wf-f");
+    harness.pipe(
+        run.start(),
+        run.stepStart("s", StepType.LLM),
+        run.delta("s", "lost attempt"),
+        run.stepStart("t", StepType.LLM),
+        run.delta("t", "other step"));
+    run.skip(1); // the retry's step_start never arrives
+    harness.pipe(attempt(2, run.stepFinish("s", "out", 5, null, null)));
+
+    WorkflowRun stored = harness.run("wf-f");
+    assertThat(stored.getText()).isEqualTo("other step");
+    assertThat(stored.getSteps().get(0).getAttempts()).isEqualTo(2);
+    assertThat(stored.getSteps().get(0).getOutput()).isEqualTo("out");
+  }
+
+  @Test
   void shouldSendEventsOfSupersededAttemptsAndInvalidRetriesToDeadLetterTopic() {
     RunScript run = RunScript.root("wf-d");
     harness.pipe(

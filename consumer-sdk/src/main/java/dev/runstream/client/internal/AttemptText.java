@@ -121,9 +121,23 @@ public final class AttemptText {
     return change;
   }
 
-  /** A {@code step_finish}: the step's text is final. */
-  public void stepFinished(String stepKey) {
+  /**
+   * Another event of a step ({@code tool_call}): a newer attempt than known of an open step is a
+   * retry whose {@code step_start} was missed.
+   */
+  public Change stepEvent(String stepKey, int attempt) {
+    Integer current = attempts.get(stepKey);
+    if (current != null && attempt > current && !finished.contains(stepKey)) {
+      return retry(stepKey, attempt);
+    }
+    return NONE;
+  }
+
+  /** A {@code step_finish} (of a newer attempt than known: first the retry); the text is final. */
+  public Change stepFinished(String stepKey, int attempt) {
+    Change change = stepEvent(stepKey, attempt);
     finished.add(stepKey);
+    return change;
   }
 
   private Retried retry(String stepKey, int attempt) {

@@ -65,6 +65,7 @@ public final class ResultCollector {
     if (payload instanceof TextDelta delta) {
       text.delta(delta.getStepKey(), event.getAttempt(), delta.getContent());
     } else if (payload instanceof ToolCall call) {
+      text.stepEvent(call.getStepKey(), event.getAttempt());
       tools.put(
           call.getCallId(),
           ToolResult.newBuilder()
@@ -78,7 +79,7 @@ public final class ResultCollector {
         toolStepCalls.put(start.getStepKey(), start.getToolCallId());
       }
     } else if (payload instanceof StepFinish finish) {
-      text.stepFinished(finish.getStepKey());
+      text.stepFinished(finish.getStepKey(), event.getAttempt());
       if (finish.getUsage() != null) {
         stepUsage = add(stepUsage, finish.getUsage());
       }

@@ -17,6 +17,7 @@ import dev.runstream.schemas.EventType;
 import dev.runstream.schemas.StepFinish;
 import dev.runstream.schemas.StepStart;
 import dev.runstream.schemas.TextDelta;
+import dev.runstream.schemas.ToolCall;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -876,9 +877,18 @@ public final class StreamSession implements WorkflowStream {
                   start.getStepKey(), attempt, sequence, retried.superseded(), text.text()))
           : List.of();
     }
-    if (payload instanceof StepFinish finish) {
-      text.stepFinished(finish.getStepKey());
-      return List.of();
+    if (payload instanceof StepFinish || payload instanceof ToolCall) {
+      String key =
+          payload instanceof StepFinish finish
+              ? finish.getStepKey()
+              : ((ToolCall) payload).getStepKey();
+      AttemptText.Change change =
+          payload instanceof StepFinish
+              ? text.stepFinished(key, attempt)
+              : text.stepEvent(key, attempt);
+      return change instanceof AttemptText.Retried retried
+          ? List.of(new TextChunk.Reset(key, attempt, sequence, retried.superseded(), text.text()))
+          : List.of();
     }
     if (!(payload instanceof TextDelta delta)) {
       return List.of();

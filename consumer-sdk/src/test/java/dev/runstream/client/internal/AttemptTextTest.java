@@ -37,11 +37,24 @@ class AttemptTextTest {
   }
 
   @Test
+  void shouldSupersedeTheEarlierAttemptWhenANewerAttemptFinishesWithoutAStepStart() {
+    AttemptText text = new AttemptText();
+    text.stepStarted("s", 1);
+    text.delta("s", 1, "old");
+    text.stepStarted("t", 1);
+    text.delta("t", 1, "other");
+
+    assertThat(text.stepEvent("t", 1)).isInstanceOf(AttemptText.None.class);
+    assertThat(text.stepFinished("s", 2)).isEqualTo(new AttemptText.Retried("old"));
+    assertThat(text.text()).isEqualTo("other");
+  }
+
+  @Test
   void shouldNotRetryAFinishedStepWhenAStepStartRepeatsIt() {
     AttemptText text = new AttemptText();
     text.stepStarted("s", 1);
     text.delta("s", 1, "kept");
-    text.stepFinished("s");
+    text.stepFinished("s", 1);
 
     assertThat(text.stepStarted("s", 2)).isInstanceOf(AttemptText.None.class);
     assertThat(text.text()).isEqualTo("kept");

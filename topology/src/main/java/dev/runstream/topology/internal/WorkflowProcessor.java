@@ -184,21 +184,18 @@ public final class WorkflowProcessor
                     .build());
       }
     } else if (payload instanceof TextDelta delta) {
-      StepRecord step = EventRules.findStep(run, delta.getStepKey());
-      if (step != null && step.getFinishedAt() == null && event.getAttempt() > step.getAttempts()) {
-        // A newer attempt whose step_start sits in a gap: it supersedes the older ones all the
-        // same.
-        retry(id, state, step, event.getAttempt());
-      }
+      StepRecord step = supersedeIfNewer(id, state, delta.getStepKey(), event);
       long before = state.textBytes();
       appendText(id, state, delta.getContent().getBytes(StandardCharsets.UTF_8));
       if (step != null && step.getFinishedAt() == null && state.textBytes() > before) {
         state.addRange(delta.getStepKey(), before, state.textBytes());
       }
     } else if (payload instanceof ToolCall call) {
+      supersedeIfNewer(id, state, call.getStepKey(), event);
       run.getToolResults()
           .add(new ToolResult(call.getCallId(), call.getToolName(), call.getArguments(), null));
     } else if (payload instanceof StepFinish finish) {
+      supersedeIfNewer(id, state, finish.getStepKey(), event);
       return finishStep(state, event, finish);
     } else if (payload instanceof AgentFinish finish) {
       run.put("status", RunStatus.FINISHED);
@@ -311,6 +308,19 @@ public final class WorkflowProcessor
         && a.getOutputTokens() == b.getOutputTokens()
         && a.getTotalTokens() == b.getTotalTokens()
         && a.getCostUsd().compareTo(b.getCostUsd()) == 0;
+  }
+
+  /**
+   * An event of a newer attempt of an open step than known, whose {@code step_start} sits in a gap,
+   * supersedes the older attempts all the same. Returns the step, or null if unknown.
+   */
+  private StepRecord supersedeIfNewer(
+      String id, WorkflowState state, String stepKey, AgentEvent event) {
+    StepRecord step = EventRules.findStep(state.run(), stepKey);
+    if (step != null && step.getFinishedAt() == null && event.getAttempt() > step.getAttempts()) {
+      retry(id, state, step, event.getAttempt());
+    }
+    return step;
   }
 
   /**
