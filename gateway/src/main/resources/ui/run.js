@@ -1,6 +1,9 @@
 // The run view: text streams in live from the SSE endpoint (EventSource resumes with
 // Last-Event-ID by itself after a network blip), with a timeline of steps and tool calls,
 // errors, and usage and cost once agent_finish arrives (then from the materialized record).
+// Attempt-aware: the text is kept in one span per run of a step's deltas; when a step_start with
+// a higher attempt retries a step, the spans of its earlier attempts are removed, deltas of an
+// already superseded attempt are ignored, and the timeline marks the step as retried.
 "use strict";
 
 (function () {
@@ -21,6 +24,41 @@
   };
   const text = $("run-text");
   const timeline = $("timeline");
+  // Own steps' text: step key -> { attempt, spans: [span elements holding its text] }.
+  const stepText = new Map();
+
+  function textOf(key) {
+    let entry = stepText.get(key);
+    if (!entry) {
+      entry = { attempt: 1, spans: [], finished: false };
+      stepText.set(key, entry);
+    }
+    return entry;
+  }
+
+  // A retry of an own step: the text of its earlier attempts goes.
+  function supersede(key, attempt) {
+    const entry = textOf(key);
+    for (const span of entry.spans) span.remove();
+    entry.spans = [];
+    entry.attempt = attempt;
+    // Text of other steps that the removed spans separated joins up again in order: nothing to do,
+    // the spans are siblings in one <pre>.
+  }
+
+  function appendText(key, attempt, content) {
+    const entry = textOf(key);
+    if (attempt < entry.attempt) return; // a superseded attempt's late delta
+    if (attempt > entry.attempt && !entry.finished) supersede(key, attempt);
+    const last = text.lastElementChild;
+    let span = entry.spans.length ? entry.spans[entry.spans.length - 1] : null;
+    if (!span || span !== last) {
+      span = rs.el("span", { "data-step": key, "data-attempt": String(attempt) });
+      text.append(span);
+      entry.spans.push(span);
+    }
+    span.append(document.createTextNode(content));
+  }
 
   function setStatus(status) {
     const cell = $("run-status");
@@ -92,9 +130,14 @@
       bar.style.width = Math.max(0.8, 100 * (end - start) / (t1 - t0)).toFixed(2) + "%";
       const what = rs.el("div", { class: "what" }, rs.badge(step.type || "OTHER"), " ",
         rs.el("span", { class: "mono", text: step.key }));
+      if (step.attempt > 1) {
+        what.append(" ", rs.el("span", { class: "retry", title: "retried: the text of the earlier attempts was dropped",
+          text: "↻ attempt " + step.attempt }));
+      }
       if (step.toolName) what.append(" ", rs.el("span", { class: "tool", text: step.toolName }));
       if (step.model) what.append(" ", rs.el("span", { class: "sub", text: step.model }));
-      const li = rs.el("li", { class: step.child ? "child" : "", "data-step": step.key }, what,
+      const li = rs.el("li", { class: step.child ? "child" : "", "data-step": step.key,
+        "data-attempt": String(step.attempt || 1) }, what,
         rs.el("div", { class: "bar" }, bar),
         rs.el("div", { class: "dur", text: step.finishedAt ? rs.duration(step.durationMs) : state.finished ? "stopped" : "running" }));
       if (step.child) li.title = "sub-agent " + step.agent;
@@ -143,12 +186,23 @@
         break;
       case "step_start": {
         const key = (own ? "" : event.agent_id + "/") + d.step_key;
-        state.steps.set(key, { key, type: d.step_type, startedAt: at, calls: [], child: !own, agent: event.agent_id,
+        const attempt = event.attempt || 1;
+        const known = state.steps.get(key);
+        if (known) {
+          // A retry: the step keeps its row and start, with the new attempt.
+          if (attempt > (known.attempt || 1) && !known.finishedAt) {
+            known.attempt = attempt;
+            if (own) supersede(d.step_key, attempt);
+          }
+          break;
+        }
+        if (own) textOf(d.step_key).attempt = attempt;
+        state.steps.set(key, { attempt, key, type: d.step_type, startedAt: at, calls: [], child: !own, agent: event.agent_id,
           toolName: d.tool_call_id && state.tools.get(d.tool_call_id) ? state.tools.get(d.tool_call_id).tool_name : null });
         break;
       }
       case "text_delta":
-        if (own) text.append(document.createTextNode(d.content));
+        if (own) appendText(d.step_key, event.attempt || 1, d.content);
         break;
       case "tool_call": {
         state.tools.set(d.call_id, d);
@@ -158,6 +212,13 @@
       }
       case "step_finish": {
         const step = stepOf(event, d.step_key);
+        if (own) {
+          const entry = textOf(d.step_key);
+          // A newer attempt's finish whose step_start was missed still supersedes the older text.
+          if ((event.attempt || 1) > entry.attempt && !entry.finished) supersede(d.step_key, event.attempt);
+          entry.finished = true;
+        }
+        if (step && (event.attempt || 1) > (step.attempt || 1)) step.attempt = event.attempt;
         if (step) {
           step.finishedAt = at;
           step.durationMs = d.duration_ms;
@@ -225,7 +286,7 @@
         state.started = run.started_at ? Date.parse(run.started_at) : null;
         state.finished = run.finished_at ? Date.parse(run.finished_at) : null;
         for (const s of run.steps || []) {
-          state.steps.set(s.step_key, { key: s.step_key, type: s.step_type, startedAt: Date.parse(s.started_at),
+          state.steps.set(s.step_key, { key: s.step_key, type: s.step_type, attempt: s.attempts || 1, startedAt: Date.parse(s.started_at),
             finishedAt: s.finished_at ? Date.parse(s.finished_at) : null, durationMs: s.duration_ms, model: s.model, calls: [] });
         }
         for (const t of run.tool_results || []) state.tools.set(t.call_id, t);

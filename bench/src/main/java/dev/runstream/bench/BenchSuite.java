@@ -339,6 +339,7 @@ public final class BenchSuite {
         .toolCallProbability(1.0)
         .subAgents(0, 0)
         .failureRate(0)
+        .retryRate(0)
         .build();
   }
 

@@ -119,6 +119,9 @@ class DemoIT {
           .anyMatch(l -> l.startsWith("✅ Agent finished"));
       assertThat(out.get()).anyMatch(l -> l.startsWith("🔧 Calling tool: "));
       assertThat(out.get()).anyMatch(l -> l.startsWith("  🚀 Sub-agent started: "));
+      assertThat(out.get())
+          .as("the featured run retries a step")
+          .anyMatch(l -> l.startsWith("↻ Retrying step: "));
       checks.check(out, webUi);
 
       children.addAll(demo.descendants().toList());

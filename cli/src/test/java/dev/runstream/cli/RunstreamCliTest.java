@@ -74,6 +74,10 @@ class RunstreamCliTest {
     assertThat(key.exitCode()).isEqualTo(RunstreamCli.EXIT_USAGE);
     assertThat(key.err()).contains("--key needs --dimension").doesNotContain("\tat ");
 
+    Result retryRate = run("worker", "--retry-rate", "1.5");
+    assertThat(retryRate.exitCode()).isEqualTo(RunstreamCli.EXIT_USAGE);
+    assertThat(retryRate.err().strip()).isEqualTo("runstream: --retry-rate must be within [0, 1]");
+
     Result config = run("runs", "--query-url", "nope");
     assertThat(config.exitCode()).isEqualTo(RunstreamCli.EXIT_USAGE);
     assertThat(config.err()).contains("query.url").hasLineCount(1);

@@ -197,7 +197,9 @@ public final class RunstreamClient implements AutoCloseable {
    * The workflow's final text: its text deltas concatenated in sequence order, once it has ended
    * (Polos' {@code stream.text()}). A finished workflow's text comes from the view without reading
    * events; a running one's is the view's text so far plus the deltas that follow; without the view
-   * the events are replayed. A failed run completes with the text it produced.
+   * the events are replayed. A failed run completes with the text it produced. The text of step
+   * attempts that a retry superseded is never part of it; when a step that had begun before the
+   * view's snapshot is retried after it, the events are replayed from the start to drop it.
    *
    * <pre>{@code
    * String text = client.text(workflowId).get(1, TimeUnit.MINUTES);

@@ -17,8 +17,8 @@ import java.util.stream.Stream;
  * A stream is consumed once, one way — pull or push:
  *
  * <ul>
- *   <li>{@link #iterator()} (so a for-each loop), {@link #events()} or {@link #textChunks()}:
- *       blocking, on the caller's thread;
+ *   <li>{@link #iterator()} (so a for-each loop), {@link #events()}, {@link #textChunks()} or
+ *       {@link #textUpdates()}: blocking, on the caller's thread;
  *   <li>{@link #subscribe(Flow.Subscriber)} or {@link #forEachAsync(Consumer)}: push, on the
  *       client's delivery threads, with back-pressure through {@link Flow.Subscription#request};
  *   <li>{@link #text()} or {@link #result()}: the accumulated text, or the run's result.
@@ -94,15 +94,49 @@ public interface WorkflowStream
    * stream.text_chunks}); children's text is not included. Closing the {@code Stream} closes this
    * stream.
    *
+   * <p>Retries: a chunk of a step attempt that was already superseded when it arrives is left out,
+   * but a plain string cannot take back text already delivered, so the text of an attempt that a
+   * later retry supersedes stays in what this stream gave. A consumer that shows or keeps the text
+   * while steps may be retried reads {@link #textUpdates()}, which signals each reset.
+   *
    * @return the text chunks, in order
    * @throws IllegalStateException if the stream is already being consumed
    */
   Stream<String> textChunks();
 
   /**
+   * The workflow's text as it is generated, attempt-aware: a {@link TextChunk.Delta} for each of
+   * its {@code text_delta} events, and a {@link TextChunk.Reset} when a step is retried (a {@code
+   * step_start} with a higher {@code attempt}, see the README's "Attempt-aware retries"): the text
+   * the step's earlier attempts streamed is superseded, and the reset carries both that text and
+   * the workflow's whole text without it. A delta of an already superseded attempt is left out.
+   * Children's text is not included. Closing the {@code Stream} closes this stream.
+   *
+   * <pre>{@code
+   * try (Stream<TextChunk> updates = client.tail(workflowId).textUpdates()) {
+   *   updates.forEach(chunk -> {
+   *     if (chunk instanceof TextChunk.Reset reset) {
+   *       view.replaceText(reset.text());      // drop what the superseded attempt showed
+   *     } else {
+   *       view.append(((TextChunk.Delta) chunk).text());
+   *     }
+   *   });
+   * }
+   * }</pre>
+   *
+   * For a tail or resume, a reset removes only the superseded text this stream delivered; text of
+   * an earlier attempt from before the cursor is not known to it.
+   *
+   * @return the text changes, in order
+   * @throws IllegalStateException if the stream is already being consumed
+   */
+  Stream<TextChunk> textUpdates();
+
+  /**
    * Consumes the stream and completes with the workflow's text, concatenated in sequence order
    * (Polos' {@code stream.text()}): the whole text for a replay, the text from the cursor on for a
-   * tail or resume. Cancelling the future closes the stream.
+   * tail or resume. The text of step attempts that a retry superseded is left out, as in the
+   * materialized view. Cancelling the future closes the stream.
    *
    * @return the text, once the stream has ended
    * @throws IllegalStateException if the stream is already being consumed

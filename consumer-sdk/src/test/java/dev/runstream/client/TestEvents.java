@@ -55,6 +55,10 @@ public final class TestEvents {
   }
 
   private AgentEvent next(Object payload) {
+    return next(payload, 1);
+  }
+
+  private AgentEvent next(Object payload, int attempt) {
     AgentEvent e =
         AgentEvent.newBuilder()
             .setEventId(UUID.randomUUID().toString())
@@ -66,6 +70,7 @@ public final class TestEvents {
             .setTimestamp(Instant.now())
             .setTenantId("tenant-a")
             .setPayload(payload)
+            .setAttempt(attempt)
             .build();
     events.add(e);
     return e;
@@ -90,6 +95,38 @@ public final class TestEvents {
             .setUsage(usage(10, chunks.length, "0.000010000000"))
             .setModel("m1")
             .build());
+    return this;
+  }
+
+  /**
+   * An LLM step whose first attempt streams {@code superseded}, is retried, and whose second
+   * attempt streams {@code chunks} and finishes; {@link #text()} has only the second attempt's.
+   */
+  public TestEvents retriedLlmStep(String stepKey, List<String> superseded, String... chunks) {
+    next(StepStart.newBuilder().setStepKey(stepKey).setStepType(StepType.LLM).build());
+    for (String chunk : superseded) {
+      next(TextDelta.newBuilder().setStepKey(stepKey).setContent(chunk).build());
+    }
+    next(StepStart.newBuilder().setStepKey(stepKey).setStepType(StepType.LLM).build(), 2);
+    for (String chunk : chunks) {
+      next(TextDelta.newBuilder().setStepKey(stepKey).setContent(chunk).build(), 2);
+      text.append(chunk);
+    }
+    next(
+        StepFinish.newBuilder()
+            .setStepKey(stepKey)
+            .setOutput("{}")
+            .setDurationMs(5)
+            .setUsage(usage(10, chunks.length, "0.000010000000"))
+            .setModel("m1")
+            .build(),
+        2);
+    return this;
+  }
+
+  /** A text delta of {@code stepKey} with the given attempt, outside any helper's step. */
+  public TestEvents delta(String stepKey, int attempt, String chunk) {
+    next(TextDelta.newBuilder().setStepKey(stepKey).setContent(chunk).build(), attempt);
     return this;
   }
 

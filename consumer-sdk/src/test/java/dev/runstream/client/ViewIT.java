@@ -312,6 +312,51 @@ class ViewIT {
   }
 
   @Test
+  void shouldDropTheSupersededAttemptWhenAStepStartedBeforeTheSnapshotIsRetriedAfterIt()
+      throws Exception {
+    AgentRun run = publisher.startRun("retrying-agent", "go");
+    RunStep intro = run.startStep("llm_1", StepType.LLM);
+    intro.textDelta("Intro. ");
+    intro.finish(null);
+    RunStep first = run.startStep("llm_2", StepType.LLM);
+    first.textDelta("FIRST ");
+    long lastSequence = first.textDelta("ATTEMPT ").get(30, TimeUnit.SECONDS).sequence();
+    awaitView(run.workflowId(), n -> n.path("last_sequence").asLong() >= lastSequence);
+
+    try (RunstreamClient client = client();
+        WorkflowStream tail = client.tail(run.workflowId())) {
+      tail.opened().get(30, TimeUnit.SECONDS);
+      CompletableFuture<List<TextChunk>> updates =
+          CompletableFuture.supplyAsync(() -> tail.textUpdates().toList());
+      CompletableFuture<RunResult> result = client.result(run.workflowId());
+      Thread.sleep(300);
+      assertThat(result).isNotDone();
+
+      RunStep second = first.retry();
+      second.textDelta("Second attempt. ");
+      second.finish(null, "gpt-4o-mini", TokenUsage.of(10, 20));
+      RunStep outro = run.startStep("llm_3", StepType.LLM);
+      outro.textDelta("The end.");
+      outro.finish(null);
+      run.finish("done");
+
+      RunResult r = result.get(30, TimeUnit.SECONDS);
+      assertThat(r.text()).isEqualTo("Intro. Second attempt. The end.");
+      assertThat(r.result()).isEqualTo("done");
+      assertThat(updates.get(30, TimeUnit.SECONDS))
+          .as("the tail started mid-step: the reset names the step, the text follows")
+          .containsExactly(
+              new TextChunk.Reset("llm_2", 2, lastSequence + 1, "", ""),
+              new TextChunk.Delta("llm_2", 2, lastSequence + 2, "Second attempt. "),
+              new TextChunk.Delta("llm_3", 1, lastSequence + 5, "The end."));
+      assertThat(client.text(run.workflowId()).get(30, TimeUnit.SECONDS))
+          .isEqualTo("Intro. Second attempt. The end.");
+    }
+    JsonNode finished = awaitFinished(run.workflowId());
+    assertThat(finished.path("text").asText()).isEqualTo("Intro. Second attempt. The end.");
+  }
+
+  @Test
   void shouldRefuseACursorPastTheEndAndEndATailAtOnceWhenTheViewSaysTheRunFinished()
       throws Exception {
     AgentRun run = publisher.startRun("cursor-agent", "go");

@@ -7,7 +7,9 @@ import dev.runstream.cluster.LocalClusterExtension;
 import dev.runstream.producer.AgentRun;
 import dev.runstream.producer.DemoAgent;
 import dev.runstream.producer.RunPlan;
+import dev.runstream.producer.RunStep;
 import dev.runstream.schemas.RunStatus;
+import dev.runstream.schemas.StepType;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
@@ -36,7 +39,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * The web UI in a real headless Chromium (Debian's {@code chromium} and {@code chromium-driver}),
  * during a live simulated run: the runs list shows it running, the run view's text grows while it
- * streams, then the final usage and cost appear. Screenshots go to {@code target/ui-screenshots/}.
+ * streams, then the final usage and cost appear; and a run whose step is retried mid-run leaves no
+ * trace of its first attempt in the page. Screenshots go to {@code target/ui-screenshots/}.
  */
 class UiBrowserIT {
   @RegisterExtension static final LocalClusterExtension CLUSTER = LocalClusterExtension.perSuite();
@@ -182,6 +186,13 @@ class UiBrowserIT {
     assertThat(bed.awaitFinished(run.workflowId()).path("status").asText()).isEqualTo("FINISHED");
   }
 
+  /** The exact text content of an element, whitespace included. */
+  private static String content(String id) {
+    return (String)
+        ((JavascriptExecutor) browser)
+            .executeScript("return document.getElementById(arguments[0]).textContent", id);
+  }
+
   @Test
   void shouldStreamTheTextLiveThenShowUsageAndCostWhenTheRunFinishes() throws Exception {
     DemoAgent demo =
@@ -194,6 +205,7 @@ class UiBrowserIT {
                 .toolCallProbability(1.0)
                 .subAgents(0.0, 1)
                 .failureRate(0.0)
+                .retryRate(0.0)
                 .build());
     RunPlan plan = demo.plan(0);
     CompletableFuture<AgentRun> live =
@@ -245,5 +257,60 @@ class UiBrowserIT {
     wait.until(d -> !d.findElements(By.cssSelector("#totals tbody tr")).isEmpty());
     assertThat(text("totals")).contains(plan.agentId());
     screenshot("usage.png");
+  }
+
+  @Test
+  void shouldRemoveTheFirstAttemptsTextWhenAStepIsRetriedMidRun() throws Exception {
+    AgentRun run = bed.publisher.startRun("retry-ui-agent", "Explain retries");
+    RunStep intro = run.startStep("llm_1", StepType.LLM);
+    intro.textDelta("Intro. ");
+    intro.finish(null);
+    RunStep first = run.startStep("llm_2", StepType.LLM);
+    first.textDelta("FIRST-ATTEMPT ");
+    first.textDelta("cut short");
+    RunStep side = run.startStep("other_1", StepType.OTHER);
+    side.textDelta("[side] ");
+    bed.publisher.flush();
+
+    browser.get(bed.uri("/run.html?id=" + run.workflowId()).toString());
+    WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
+    wait.until(d -> content("run-text").contains("[side]"));
+    assertThat(content("run-text")).isEqualTo("Intro. FIRST-ATTEMPT cut short[side] ");
+    screenshot("run-before-retry.png");
+
+    RunStep second = first.retry();
+    bed.publisher.flush();
+    wait.until(d -> !content("run-text").contains("FIRST-ATTEMPT"));
+    assertThat(content("run-text"))
+        .as("only the retried step's text went")
+        .isEqualTo("Intro. [side] ");
+    By retriedRow = By.cssSelector("#timeline li[data-step='llm_2']");
+    wait.until(d -> "2".equals(d.findElement(retriedRow).getDomAttribute("data-attempt")));
+    assertThat(browser.findElement(retriedRow).getText()).contains("attempt 2");
+
+    second.textDelta("Second attempt. ");
+    second.finish(null);
+    side.textDelta("[more side]");
+    side.finish(null);
+    RunStep outro = run.startStep("llm_3", StepType.LLM);
+    outro.textDelta("The end.");
+    outro.finish(null);
+    run.finish("done").get(30, TimeUnit.SECONDS);
+
+    String expected = "Intro. [side] Second attempt. [more side]The end.";
+    wait.until(d -> text("run-status").equals("FINISHED"));
+    assertThat(content("run-text")).isEqualTo(expected).doesNotContain("FIRST", "cut short");
+    assertThat(browser.findElements(By.cssSelector("#timeline li[data-step]")))
+        .as("a retried step keeps one row")
+        .hasSize(4);
+    screenshot("run-retried.png");
+
+    // Opened afterwards, the page replays every event, the first attempt's included.
+    browser.get(bed.uri("/run.html?id=" + run.workflowId()).toString());
+    wait.until(d -> text("run-status").equals("FINISHED"));
+    assertThat(content("run-text")).isEqualTo(expected);
+    assertThat(browser.findElement(retriedRow).getText()).contains("attempt 2");
+    assertThat(bed.awaitFinishedInTopology(run.workflowId()).path("text").asText())
+        .isEqualTo(expected);
   }
 }

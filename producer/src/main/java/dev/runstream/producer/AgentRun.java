@@ -18,6 +18,8 @@ import java.util.concurrent.CompletableFuture;
  *       including a second terminal event;
  *   <li>a step key is used twice in the workflow, a step is unknown ({@link #step(String)}), a step
  *       is finished twice, or a text delta, tool call or finish targets a finished step;
+ *   <li>any call goes through the handle of a step attempt that {@link RunStep#retry()} superseded,
+ *       or a finished step is retried;
  *   <li>a tool call id is used twice in the workflow, or a TOOL step names a call id that no {@code
  *       tool_call} of this workflow announced, or that another TOOL step already executes;
  *   <li>{@link #finish} is called while steps or child runs are still open: finish or fail them

@@ -26,6 +26,9 @@ import org.apache.kafka.common.config.ConfigException;
  *   <li>sub-agents behind {@code delegate_to_*} tools, published as child runs;
  *   <li>a fraction of runs that fail with an {@code error} event (rate limits, timeouts, tool
  *       errors), mid-step;
+ *   <li>a fraction of runs that retry one LLM step mid-run ({@link RunStep#retry()}): a few tokens
+ *       of a first attempt stream, then attempt 2 streams the step's text, so the first attempt's
+ *       text is superseded;
  *   <li>usage per LLM step for the run's model, priced by the publisher ({@link #DEMO_PRICES}).
  * </ul>
  *
@@ -59,6 +62,7 @@ public final class DemoAgent {
    * @param maxDepth deepest sub-agent nesting; 0 for none
    * @param failureRate the fraction of runs that fail with an error event
    * @param models the models runs use; each must be priced by the publisher
+   * @param retryRate the fraction of top-level runs that retry one of their LLM steps mid-stream
    */
   public record Options(
       long seed,
@@ -71,7 +75,42 @@ public final class DemoAgent {
       double subAgentProbability,
       int maxDepth,
       double failureRate,
-      List<String> models) {
+      List<String> models,
+      double retryRate) {
+
+    /** The default {@code retryRate}: 10 % of runs retry a step. */
+    public static final double DEFAULT_RETRY_RATE = 0.1;
+
+    /**
+     * Options with the default retry rate ({@value #DEFAULT_RETRY_RATE}), for callers written
+     * before retries existed.
+     */
+    public Options(
+        long seed,
+        double tokensPerSecond,
+        int minLlmSteps,
+        int maxLlmSteps,
+        int minTokensPerStep,
+        int maxTokensPerStep,
+        double toolCallProbability,
+        double subAgentProbability,
+        int maxDepth,
+        double failureRate,
+        List<String> models) {
+      this(
+          seed,
+          tokensPerSecond,
+          minLlmSteps,
+          maxLlmSteps,
+          minTokensPerStep,
+          maxTokensPerStep,
+          toolCallProbability,
+          subAgentProbability,
+          maxDepth,
+          failureRate,
+          models,
+          DEFAULT_RETRY_RATE);
+    }
 
     /**
      * Validates the options.
@@ -93,12 +132,14 @@ public final class DemoAgent {
           subAgentProbability,
           maxDepth,
           failureRate,
-          models);
+          models,
+          retryRate);
     }
 
     /**
      * A builder with the defaults: seed 42, 50 tokens/s, 1–4 LLM steps of 20–120 tokens, tool calls
-     * 60 %, sub-agents 25 % up to depth 2, 10 % failed runs, the models of {@link #DEMO_PRICES}.
+     * 60 %, sub-agents 25 % up to depth 2, 10 % failed runs, 10 % runs with a retried step, the
+     * models of {@link #DEMO_PRICES}.
      *
      * @return a new builder
      */
@@ -118,6 +159,7 @@ public final class DemoAgent {
       private double subAgentProbability = 0.25;
       private int maxDepth = 2;
       private double failureRate = 0.1;
+      private double retryRate = DEFAULT_RETRY_RATE;
       private List<String> models =
           List.of("gpt-4o", "gpt-4o-mini", "claude-sonnet-4", "claude-haiku-3.5");
 
@@ -207,6 +249,17 @@ public final class DemoAgent {
       }
 
       /**
+       * Sets the fraction of top-level runs that retry one LLM step mid-stream.
+       *
+       * @param rate within [0, 1]
+       * @return this builder
+       */
+      public Builder retryRate(double rate) {
+        this.retryRate = rate;
+        return this;
+      }
+
+      /**
        * Sets the models.
        *
        * @param models model names, priced by the publisher
@@ -234,7 +287,8 @@ public final class DemoAgent {
             subAgentProbability,
             maxDepth,
             failureRate,
-            models);
+            models,
+            retryRate);
       }
     }
   }
@@ -280,7 +334,8 @@ public final class DemoAgent {
             options.subAgentProbability(),
             options.maxDepth(),
             options.failureRate(),
-            options.models());
+            options.models(),
+            options.retryRate());
   }
 
   /**
@@ -424,7 +479,8 @@ public final class DemoAgent {
    * Publishes simulated runs to the cluster of the environment's publisher configuration (by
    * default the local cluster of {@code ./runstream demo}). Options: {@code --runs N} (default 20),
    * {@code --concurrency C} (8), {@code --tokens-per-second R} (50; 0 as fast as possible), {@code
-   * --seed S} (42), {@code --failure-rate F} (0.1). The prices default to {@link #DEMO_PRICES}.
+   * --seed S} (42), {@code --failure-rate F} (0.1), {@code --retry-rate F} (0.1). The prices
+   * default to {@link #DEMO_PRICES}.
    *
    * @param args the options
    */
@@ -441,6 +497,7 @@ public final class DemoAgent {
           case "--tokens-per-second" -> builder.tokensPerSecond(Double.parseDouble(value));
           case "--seed" -> builder.seed(Long.parseLong(value));
           case "--failure-rate" -> builder.failureRate(Double.parseDouble(value));
+          case "--retry-rate" -> builder.retryRate(Double.parseDouble(value));
           default -> throw new IllegalArgumentException("unknown option " + args[i]);
         }
         i++;
@@ -448,7 +505,7 @@ public final class DemoAgent {
     } catch (IllegalArgumentException e) {
       System.err.println(
           "usage: DemoAgent [--runs N] [--concurrency C] [--tokens-per-second R] [--seed S]"
-              + " [--failure-rate F]: "
+              + " [--failure-rate F] [--retry-rate F]: "
               + e.getMessage());
       System.exit(2);
       return;

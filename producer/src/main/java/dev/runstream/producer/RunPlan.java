@@ -75,6 +75,15 @@ public final class RunPlan {
     return script.childRuns();
   }
 
+  /**
+   * Step retries the run performs ({@link RunStep#retry()}), children included.
+   *
+   * @return the count
+   */
+  public int retries() {
+    return script.retries();
+  }
+
   @Override
   public boolean equals(Object other) {
     return other instanceof RunPlan plan && plan.runIndex == runIndex && plan.script.equals(script);
@@ -95,6 +104,7 @@ public final class RunPlan {
         + eventCount()
         + ", children="
         + childRuns()
+        + (retries() > 0 ? ", retries=" + retries() : "")
         + (fails() ? ", fails" : "")
         + "}";
   }

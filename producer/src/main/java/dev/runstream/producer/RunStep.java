@@ -5,8 +5,29 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * An open step of an {@link AgentRun}. Its calls go through the run's state machine: they throw
- * {@link InvalidTransitionException} once the step is finished or the run has ended, and {@link
- * RunAbortedException} once the run is aborted. Thread-safe.
+ * {@link InvalidTransitionException} once the step is finished, retried or the run has ended, and
+ * {@link RunAbortedException} once the run is aborted. Thread-safe.
+ *
+ * <h2>Retries</h2>
+ *
+ * A step that must be redone (an LLM call that failed half-way through its stream, say) is retried
+ * with {@link #retry()}: it publishes a {@code step_start} of the same key with {@code attempt} N+1
+ * and returns the handle of the new attempt. Every event of an attempt carries its number in the
+ * envelope's {@code attempt}. The text deltas of the earlier attempts are superseded: the
+ * materialized run's text, the SDK's {@code text()} and {@code result()} and the web UI drop them,
+ * and the SDK's text-chunk stream signals a reset for the step. The events themselves stay in the
+ * log. The handle of a superseded attempt takes no more events.
+ *
+ * <pre>{@code
+ * RunStep llm = run.startStep("llm_1", StepType.LLM);
+ * try {
+ *   model.stream(prompt, llm::textDelta);
+ * } catch (ProviderTimeoutException e) {
+ *   llm = llm.retry();                        // attempt 2: the partial text is superseded
+ *   model.stream(prompt, llm::textDelta);
+ * }
+ * llm.finish(null, "gpt-4o", usage);
+ * }</pre>
  */
 public interface RunStep {
 
@@ -32,11 +53,33 @@ public interface RunStep {
   AgentRun run();
 
   /**
-   * Whether the step still takes events: not finished, and its run has not ended.
+   * The attempt this handle publishes for: 1 for the step's first start, N+1 after the N-th {@link
+   * #retry()}.
+   *
+   * @return the attempt, from 1
+   */
+  int attempt();
+
+  /**
+   * Whether the step still takes events through this handle: not finished, not superseded by a
+   * retry, and its run has not ended.
    *
    * @return {@code true} if open
    */
   boolean isOpen();
+
+  /**
+   * Retries the step: publishes a {@code step_start} of the same key, type and tool call id with
+   * attempt {@link #attempt()} + 1, and returns the handle of the new attempt. Text still pending
+   * in the coalescing window is sent first, as part of this (now superseded) attempt. From then on
+   * this handle refuses every call with {@link InvalidTransitionException}; {@link
+   * AgentRun#step(String)} returns the new handle. Tool calls this attempt published stay announced
+   * (a TOOL step may already execute them); only text is superseded.
+   *
+   * @return the handle of the new attempt
+   * @throws InvalidTransitionException if the step is finished, already retried, or the run ended
+   */
+  RunStep retry();
 
   /**
    * Publishes a chunk of generated text ({@code text_delta}). With coalescing on ({@code

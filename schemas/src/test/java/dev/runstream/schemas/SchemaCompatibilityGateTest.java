@@ -3,11 +3,21 @@ package dev.runstream.schemas;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.runstream.schemas.internal.CompatibilityGate;
+import dev.runstream.schemas.internal.GeneratedClassTrust;
+import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificDatumReader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,6 +51,35 @@ class SchemaCompatibilityGateTest {
     for (Schema schema : PUBLISHED) {
       assertThat(gate.check(schema)).as(schema.getFullName()).isEmpty();
     }
+  }
+
+  @Test
+  void shouldReadAttemptOneWhenAnEventWasWrittenBeforeTheAttemptField() throws Exception {
+    GeneratedClassTrust.install();
+    Schema v1 =
+        new Schema.Parser()
+            .parse(
+                RELEASED
+                    .resolve(AgentEvent.getClassSchema().getFullName())
+                    .resolve("v1.avsc")
+                    .toFile());
+    assertThat(v1.getField("attempt")).isNull();
+    AgentEvent current = SampleEvents.agentStart();
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(bytes, null);
+    GenericRecord old = new GenericData.Record(v1);
+    for (Schema.Field f : v1.getFields()) {
+      old.put(f.name(), GenericData.get().deepCopy(f.schema(), current.get(f.name())));
+    }
+    new GenericDatumWriter<GenericRecord>(v1, SpecificData.get()).write(old, encoder);
+    encoder.flush();
+
+    AgentEvent read =
+        new SpecificDatumReader<AgentEvent>(v1, AgentEvent.getClassSchema())
+            .read(null, DecoderFactory.get().binaryDecoder(bytes.toByteArray(), null));
+
+    assertThat(read.getAttempt()).isEqualTo(1);
+    assertThat(read.getEventId()).isEqualTo(current.getEventId());
   }
 
   @Test

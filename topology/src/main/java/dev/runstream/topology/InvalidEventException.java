@@ -38,7 +38,10 @@ public class InvalidEventException extends RunstreamTopologyException {
     AFTER_TERMINAL,
     /** An {@code agent_start} for a workflow that has already applied events. */
     DUPLICATE_START,
-    /** A {@code step_start} whose step key the workflow already has. */
+    /**
+     * A {@code step_start} whose step key the workflow already has, other than a retry: a retry
+     * names an open step and an {@code attempt} above the step's current one.
+     */
     DUPLICATE_STEP,
     /**
      * A {@code step_finish} for a step that never started, in a workflow without gaps (with gaps,
@@ -48,7 +51,14 @@ public class InvalidEventException extends RunstreamTopologyException {
     /** A second {@code step_finish} for the same step. */
     STEP_ALREADY_FINISHED,
     /** A {@code tool_call} whose call id the workflow already has. */
-    DUPLICATE_TOOL_CALL
+    DUPLICATE_TOOL_CALL,
+    /**
+     * A {@code text_delta}, {@code tool_call} or {@code step_finish} of a step attempt that a retry
+     * (a {@code step_start} with a higher {@code attempt}) already superseded.
+     */
+    SUPERSEDED_ATTEMPT,
+    /** An {@code attempt} below 1 in the envelope. */
+    INVALID_ATTEMPT
   }
 
   private final Violation violation;

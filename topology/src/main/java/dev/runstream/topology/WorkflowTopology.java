@@ -85,6 +85,18 @@ import org.apache.kafka.streams.state.WindowBytesStoreSupplier;
  *       fill a gap is a duplicate by the rule above, because the text after it is already built.
  * </ul>
  *
+ * <h2>Retried steps</h2>
+ *
+ * Every event carries its step's {@code attempt}. A {@code step_start} of an open step with a
+ * higher attempt is a retry: the text the step's earlier attempts wrote drops out of the run's text
+ * (other steps' text, interleaved or not, stays), and the step's {@code attempts} is set ({@code
+ * step-retries-total}). The processor keeps the byte ranges each open step's current attempt wrote,
+ * and rewrites the text without the superseded ones into a new generation of chunks, so a reader
+ * never sees a half-rewritten text. A text delta, tool call or step finish with a higher attempt
+ * than known counts as the retry when its {@code step_start} sits in a gap. Events of a superseded
+ * attempt that arrive after the retry are refused ({@link
+ * InvalidEventException.Violation#SUPERSEDED_ATTEMPT}).
+ *
  * <h2>Unknown workflows</h2>
  *
  * An event for a workflow the store does not know is applied, not refused: the event carries the

@@ -103,6 +103,17 @@ final class RunScript {
     return next(new StepStart(key, type, null));
   }
 
+  /** A step_start of attempt {@code attempt} of an existing step: a retry. */
+  AgentEvent retry(String key, StepType type, int attempt) {
+    return attempt(attempt, next(new StepStart(key, type, null)));
+  }
+
+  /** Sets the envelope's attempt of {@code event}. */
+  static AgentEvent attempt(int attempt, AgentEvent event) {
+    event.put("attempt", attempt);
+    return event;
+  }
+
   AgentEvent toolStepStart(String key, String callId) {
     return next(new StepStart(key, StepType.TOOL, callId));
   }

@@ -160,6 +160,53 @@ class TopologyIT {
   }
 
   @Test
+  void shouldDropSupersededTextWhenAStepIsRetriedMidRun() throws Exception {
+    AgentRun run = publisher.startRun("retrying", "Explain retries");
+    RunStep intro = run.startStep("llm_1", StepType.LLM);
+    intro.textDelta("Intro. ");
+    intro.finish(null);
+    RunStep first = run.startStep("llm_2", StepType.LLM);
+    first.textDelta("FIRST ATTEMPT ");
+    first.textDelta("cut short");
+    publisher.flush();
+    String id = run.workflowId();
+    URI base = app.httpAddress();
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () -> {
+              ItSupport.Reply reply = get(base, "workflows/" + id);
+              return reply.status() == 200
+                  && reply.body().path("text").asText().endsWith("FIRST ATTEMPT cut short");
+            });
+
+    RunStep second = first.retry();
+    second.textDelta("Second attempt. ");
+    second.finish(null);
+    RunStep outro = run.startStep("llm_3", StepType.LLM);
+    outro.textDelta("The end.");
+    outro.finish(null);
+    run.finish("done").get();
+
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> status(get(base, "workflows/" + id)).equals("FINISHED"));
+    JsonNode view = get(base, "workflows/" + id).body();
+    assertThat(view.path("text").asText()).isEqualTo("Intro. Second attempt. The end.");
+    assertThat(view.path("steps").findValuesAsText("step_key"))
+        .containsExactly("llm_1", "llm_2", "llm_3");
+    assertThat(view.path("steps").get(1).path("attempts").asInt()).isEqualTo(2);
+    assertThat(view.path("steps").get(0).path("attempts").asInt()).isEqualTo(1);
+    try (KafkaConsumer<String, WorkflowRun> consumer = ItSupport.runsConsumer(CLUSTER.cluster())) {
+      Map<String, WorkflowRun> latest =
+          ItSupport.latestRuns(
+              consumer, new HashMap<>(), m -> isFinished(m.get(id)), Duration.ofSeconds(60));
+      assertThat(latest.get(id).getText()).isEqualTo("Intro. Second attempt. The end.");
+      assertThat(latest.get(id).getSteps().get(1).getAttempts()).isEqualTo(2);
+    }
+  }
+
+  @Test
   void shouldSendPoisonPillsToDeadLetterTopicAndKeepGoingWhenEventsAreBad() throws Exception {
     AgentRun done = publisher.startRun("poisoned", null);
     done.startStep("s", StepType.LLM).finish("x");

@@ -28,12 +28,23 @@ import java.util.Map;
  * ✅ Agent finished - Tokens: 1247
  * </pre>
  *
- * <p>Errors print as {@code ❌ Agent failed: <message> (<error type>)}. Not thread-safe: feed it
- * from one thread, in stream order.
+ * <p>Errors print as {@code ❌ Agent failed: <message> (<error type>)}.
+ *
+ * <p>Attempt-aware: a terminal cannot take back text it printed, so when a step is retried (a
+ * {@code step_start} with a higher {@code attempt}) the printer says so on a line of its own —
+ * {@code ↻ Retrying step: llm_2 (attempt 2; the text above from its earlier attempt is superseded)}
+ * — and then prints the new attempt's text; deltas of an attempt that is already superseded are not
+ * printed.
+ *
+ * <p>Not thread-safe: feed it from one thread, in stream order.
  */
 public final class EventPrinter {
   private final PrintStream out;
   private final Map<String, Integer> depths = new HashMap<>();
+
+  /** The current attempt of each step, keyed by workflow id and step key. */
+  private final Map<String, Integer> attempts = new HashMap<>();
+
   private boolean midLine;
 
   /**
@@ -57,9 +68,25 @@ public final class EventPrinter {
     if (payload instanceof AgentStart) {
       line(indent, child ? "🚀 Sub-agent started: " + event.getAgentId() : "🚀 Agent started");
     } else if (payload instanceof StepStart start) {
-      line(indent, "⏳ Running step: " + start.getStepKey());
+      Integer before = attempts.put(stepId(event, start.getStepKey()), event.getAttempt());
+      if (event.getAttempt() > 1) {
+        line(
+            indent,
+            "↻ Retrying step: "
+                + start.getStepKey()
+                + " (attempt "
+                + event.getAttempt()
+                + (before == null
+                    ? ")"
+                    : "; the text above from its earlier attempt is superseded)"));
+      } else {
+        line(indent, "⏳ Running step: " + start.getStepKey());
+      }
     } else if (payload instanceof TextDelta delta) {
-      text(indent, delta.getContent());
+      Integer current = attempts.get(stepId(event, delta.getStepKey()));
+      if (current == null || event.getAttempt() >= current) {
+        text(indent, delta.getContent());
+      }
     } else if (payload instanceof ToolCall call) {
       line(indent, "🔧 Calling tool: " + call.getToolName());
     } else if (payload instanceof StepFinish finish) {
@@ -97,6 +124,10 @@ public final class EventPrinter {
       midLine = false;
     }
     out.flush();
+  }
+
+  private static String stepId(AgentEvent event, String stepKey) {
+    return event.getWorkflowId() + "\u0000" + stepKey;
   }
 
   private int depthOf(AgentEvent event) {

@@ -49,6 +49,14 @@ final class WorkerCommand implements Callable<Integer> {
       description = "Fraction of runs failing with an error event (default ${DEFAULT-VALUE}).")
   double failureRate = 0.1;
 
+  @Option(
+      names = "--retry-rate",
+      paramLabel = "F",
+      description =
+          "Fraction of runs that retry one LLM step mid-stream, superseding its first attempt's"
+              + " text (default ${DEFAULT-VALUE}).")
+  double retryRate = 0.1;
+
   @Override
   public Integer call() {
     if (runs < 1) {
@@ -63,6 +71,9 @@ final class WorkerCommand implements Callable<Integer> {
     if (failureRate < 0 || failureRate > 1) {
       throw new CliException(ExitCodes.USAGE, "--failure-rate must be within [0, 1]");
     }
+    if (retryRate < 0 || retryRate > 1) {
+      throw new CliException(ExitCodes.USAGE, "--retry-rate must be within [0, 1]");
+    }
     DemoAgent agent;
     try {
       agent =
@@ -71,6 +82,7 @@ final class WorkerCommand implements Callable<Integer> {
                   .seed(seed)
                   .tokensPerSecond(tokensPerSecond)
                   .failureRate(failureRate)
+                  .retryRate(retryRate)
                   .build());
     } catch (IllegalArgumentException e) {
       throw new CliException(ExitCodes.USAGE, e.getMessage(), e);

@@ -57,6 +57,35 @@ class EventPrinterTest {
   }
 
   @Test
+  void shouldAnnounceTheRetryAndSkipSupersededDeltasWhenAStepIsRetried() {
+    TestEvents run = TestEvents.root("wf", "research-agent");
+    String printed =
+        print(
+            List.of(
+                run.start(),
+                run.step("llm_1", StepType.LLM),
+                run.text("llm_1", "First try"),
+                TestEvents.attempt(2, run.step("llm_1", StepType.LLM)),
+                run.text("llm_1", " late delta of attempt 1"),
+                TestEvents.attempt(2, run.text("llm_1", "Second try.")),
+                TestEvents.attempt(2, run.stepFinish("llm_1")),
+                run.finish(10)));
+    assertThat(printed)
+        .isEqualTo(
+            String.join(
+                "\n",
+                "🚀 Agent started",
+                "⏳ Running step: llm_1",
+                "First try",
+                "↻ Retrying step: llm_1 (attempt 2; the text above from its earlier attempt is"
+                    + " superseded)",
+                "Second try.",
+                "✓ Completed step: llm_1",
+                "✅ Agent finished - Tokens: 10",
+                ""));
+  }
+
+  @Test
   void shouldIndentSubAgentsUnderTheirParentWhenChildrenAreIncluded() {
     TestEvents run = TestEvents.root("wf", "coding-agent");
     TestEvents sub = run.child("wf-child", "fact-checker");

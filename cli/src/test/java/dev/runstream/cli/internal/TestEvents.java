@@ -109,6 +109,12 @@ final class TestEvents {
             .build());
   }
 
+  /** Sets the envelope's attempt of {@code event}. */
+  static AgentEvent attempt(int attempt, AgentEvent event) {
+    event.put("attempt", attempt);
+    return event;
+  }
+
   static Usage usage(long tokens) {
     return Usage.newBuilder()
         .setInputTokens(tokens - tokens / 4)

@@ -222,7 +222,12 @@ public final class ClientRuntime implements AutoCloseable {
                     .collect(collector, "result")
                     .whenComplete(
                         (result, error) -> {
-                          if (error == null) {
+                          if (error == null && collector.needsReplay()) {
+                            // A step retried after the snapshot had started before it: the
+                            // snapshot's text may hold its superseded attempt. Replay for the
+                            // exact text.
+                            replayResult(workflowId, options, lookup, stream, out);
+                          } else if (error == null) {
                             out.complete(result);
                           } else if (error instanceof EventsExpiredException expired
                               && lookup instanceof ViewClient.Lookup.Unavailable u) {
@@ -250,6 +255,39 @@ public final class ClientRuntime implements AutoCloseable {
     Objects.requireNonNull(options, "options");
     ensureOpen();
     return cancels.cancel(workflowId, options);
+  }
+
+  /** Completes {@code out} with the result of a replay of the workflow from its first event. */
+  private void replayResult(
+      String workflowId,
+      StreamOptions options,
+      ViewClient.Lookup lookup,
+      AtomicReference<WorkflowStream> stream,
+      CompletableFuture<RunResult> out) {
+    if (out.isDone()) {
+      return;
+    }
+    try {
+      StreamSession replay =
+          (StreamSession) open(StreamSession.Kind.REPLAY, workflowId, -1, options, lookup);
+      stream.set(replay);
+      if (out.isCancelled()) {
+        replay.close();
+        return;
+      }
+      replay
+          .collect(new ResultCollector(workflowId), "result")
+          .whenComplete(
+              (result, error) -> {
+                if (error == null) {
+                  out.complete(result);
+                } else {
+                  out.completeExceptionally(error);
+                }
+              });
+    } catch (RuntimeException e) {
+      out.completeExceptionally(e);
+    }
   }
 
   public ClientStats clientStats() {

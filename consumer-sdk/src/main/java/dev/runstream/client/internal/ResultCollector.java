@@ -21,13 +21,14 @@ import java.util.Map;
 
 /**
  * Builds a {@link RunResult} from a workflow's events, as the topology builds its view: text deltas
- * concatenated; usage from {@code agent_finish} when it reports totals, else the sum of the steps';
- * tool results from {@code agent_finish}, else from the tool calls and the outputs of their TOOL
- * steps. Events of other workflows (children) are ignored. Not thread-safe.
+ * concatenated, without those of step attempts a retry superseded ({@link AttemptText}); usage from
+ * {@code agent_finish} when it reports totals, else the sum of the steps'; tool results from {@code
+ * agent_finish}, else from the tool calls and the outputs of their TOOL steps. Events of other
+ * workflows (children) are ignored. Not thread-safe.
  */
 public final class ResultCollector {
   private final String workflowId;
-  private final StringBuilder text;
+  private final AttemptText text;
   private final Map<String, ToolResult.Builder> tools = new LinkedHashMap<>();
   private final Map<String, String> toolStepCalls = new HashMap<>();
   private Usage stepUsage;
@@ -40,14 +41,14 @@ public final class ResultCollector {
   /** Starts from nothing. */
   public ResultCollector(String workflowId) {
     this.workflowId = workflowId;
-    this.text = new StringBuilder();
+    this.text = new AttemptText();
     this.stepUsage = ViewClient.zeroUsage();
   }
 
   /** Starts from a view snapshot of a running workflow, to add the events after it. */
   public ResultCollector(ViewSnapshot snapshot) {
     this.workflowId = snapshot.workflowId();
-    this.text = new StringBuilder(snapshot.text());
+    this.text = new AttemptText(snapshot.text());
     this.stepUsage = snapshot.usage();
     this.totalSteps = snapshot.totalSteps();
     for (ToolResult t : snapshot.toolResults()) {
@@ -62,8 +63,9 @@ public final class ResultCollector {
     }
     Object payload = event.getPayload();
     if (payload instanceof TextDelta delta) {
-      text.append(delta.getContent());
+      text.delta(delta.getStepKey(), event.getAttempt(), delta.getContent());
     } else if (payload instanceof ToolCall call) {
+      text.stepEvent(call.getStepKey(), event.getAttempt());
       tools.put(
           call.getCallId(),
           ToolResult.newBuilder()
@@ -72,10 +74,12 @@ public final class ResultCollector {
               .setArguments(call.getArguments())
               .setOutput(null));
     } else if (payload instanceof StepStart start) {
+      text.stepStarted(start.getStepKey(), event.getAttempt());
       if (start.getStepType() == StepType.TOOL && start.getToolCallId() != null) {
         toolStepCalls.put(start.getStepKey(), start.getToolCallId());
       }
     } else if (payload instanceof StepFinish finish) {
+      text.stepFinished(finish.getStepKey(), event.getAttempt());
       if (finish.getUsage() != null) {
         stepUsage = add(stepUsage, finish.getUsage());
       }
@@ -108,7 +112,15 @@ public final class ResultCollector {
 
   /** The text so far. */
   public String text() {
-    return text.toString();
+    return text.text();
+  }
+
+  /**
+   * Whether a step was retried whose earlier attempts started before the snapshot this collector
+   * started from: their text may be in the snapshot's text, so only a replay gives the exact text.
+   */
+  public boolean needsReplay() {
+    return text.missedEarlierAttempts();
   }
 
   /** The result so far. */
@@ -121,7 +133,7 @@ public final class ResultCollector {
         workflowId,
         status,
         output,
-        text.toString(),
+        text.text(),
         totalSteps,
         reportedUsage != null ? reportedUsage : stepUsage,
         results,

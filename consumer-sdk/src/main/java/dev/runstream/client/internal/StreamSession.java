@@ -9,11 +9,15 @@ import dev.runstream.client.RunstreamClientException;
 import dev.runstream.client.SkippedRecordException;
 import dev.runstream.client.StreamTimeoutException;
 import dev.runstream.client.SubscriberOverflowException;
+import dev.runstream.client.TextChunk;
 import dev.runstream.client.UnknownWorkflowException;
 import dev.runstream.client.WorkflowStream;
 import dev.runstream.schemas.AgentEvent;
 import dev.runstream.schemas.EventType;
+import dev.runstream.schemas.StepFinish;
+import dev.runstream.schemas.StepStart;
 import dev.runstream.schemas.TextDelta;
+import dev.runstream.schemas.ToolCall;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -834,13 +838,80 @@ public final class StreamSession implements WorkflowStream {
   @Override
   public Stream<String> textChunks() {
     claim("textChunks");
+    AttemptText attempts = AttemptText.attemptsOnly();
     return StreamSupport.stream(
             Spliterators.spliteratorUnknownSize(
                 new BlockingIterator(), Spliterator.ORDERED | Spliterator.NONNULL),
             false)
-        .filter(e -> workflowId.equals(e.getWorkflowId()) && e.getPayload() instanceof TextDelta)
-        .map(e -> ((TextDelta) e.getPayload()).getContent())
+        .flatMap(e -> textChanges(attempts, e).stream())
+        .filter(c -> c instanceof TextChunk.Delta)
+        .map(c -> ((TextChunk.Delta) c).text())
         .onClose(this::close);
+  }
+
+  @Override
+  public Stream<TextChunk> textUpdates() {
+    claim("textUpdates");
+    AttemptText text = new AttemptText();
+    return StreamSupport.stream(
+            Spliterators.spliteratorUnknownSize(
+                new BlockingIterator(), Spliterator.ORDERED | Spliterator.NONNULL),
+            false)
+        .flatMap(e -> textChanges(text, e).stream())
+        .onClose(this::close);
+  }
+
+  /** The text changes {@code event} makes: none, a delta, a reset, or a reset and a delta. */
+  private List<TextChunk> textChanges(AttemptText text, AgentEvent event) {
+    if (!workflowId.equals(event.getWorkflowId())) {
+      return List.of();
+    }
+    Object payload = event.getPayload();
+    int attempt = event.getAttempt();
+    long sequence = event.getSequence();
+    if (payload instanceof StepStart start) {
+      AttemptText.Change change = text.stepStarted(start.getStepKey(), attempt);
+      return change instanceof AttemptText.Retried retried
+          ? List.of(
+              new TextChunk.Reset(
+                  start.getStepKey(), attempt, sequence, retried.superseded(), text.text()))
+          : List.of();
+    }
+    if (payload instanceof StepFinish || payload instanceof ToolCall) {
+      String key =
+          payload instanceof StepFinish finish
+              ? finish.getStepKey()
+              : ((ToolCall) payload).getStepKey();
+      AttemptText.Change change =
+          payload instanceof StepFinish
+              ? text.stepFinished(key, attempt)
+              : text.stepEvent(key, attempt);
+      return change instanceof AttemptText.Retried retried
+          ? List.of(new TextChunk.Reset(key, attempt, sequence, retried.superseded(), text.text()))
+          : List.of();
+    }
+    if (!(payload instanceof TextDelta delta)) {
+      return List.of();
+    }
+    String key = delta.getStepKey();
+    AttemptText.Change change = text.delta(key, attempt, delta.getContent());
+    TextChunk.Delta chunk = new TextChunk.Delta(key, attempt, sequence, delta.getContent());
+    if (change instanceof AttemptText.Stale) {
+      return List.of();
+    }
+    if (change instanceof AttemptText.Retried retried) {
+      // The retry's step_start was missed: the reset comes first, then this attempt's text.
+      String after = text.text();
+      return List.of(
+          new TextChunk.Reset(
+              key,
+              attempt,
+              sequence,
+              retried.superseded(),
+              after.substring(0, after.length() - delta.getContent().length())),
+          chunk);
+    }
+    return List.of(chunk);
   }
 
   @Override

@@ -13,6 +13,7 @@ import dev.runstream.client.StreamOptions;
 import dev.runstream.client.StreamTimeoutException;
 import dev.runstream.client.SubscriberOverflowException;
 import dev.runstream.client.TestEvents;
+import dev.runstream.client.TextChunk;
 import dev.runstream.client.UnknownWorkflowException;
 import dev.runstream.schemas.AgentEvent;
 import dev.runstream.schemas.MalformedRecordException;
@@ -479,5 +480,62 @@ class StreamSessionTest {
             .finish("x", 1, List.of())
             .events());
     assertThat(s.textChunks().toList()).containsExactly("Hel", "lo");
+  }
+
+  @Test
+  void shouldDropSupersededTextFromTextAndResultWhenAStepIsRetriedMidRun() throws Exception {
+    TestEvents t =
+        TestEvents.root("wf-retry")
+            .start()
+            .llmStep("llm_1", "Intro. ")
+            .retriedLlmStep("llm_2", List.of("FIRST ", "ATTEMPT "), "Second ", "attempt. ")
+            .llmStep("llm_3", "The end.")
+            .finish("done", 3, List.of());
+    StreamSession text = live("wf-retry", StreamOptions.DEFAULTS);
+    feed(text, t.events());
+    assertThat(text.text().get(5, TimeUnit.SECONDS))
+        .isEqualTo("Intro. Second attempt. The end.")
+        .isEqualTo(t.text());
+
+    StreamSession result = live("wf-retry", StreamOptions.DEFAULTS);
+    feed(result, t.events());
+    assertThat(result.result().get(5, TimeUnit.SECONDS).text())
+        .isEqualTo("Intro. Second attempt. The end.");
+
+    StreamSession events = live("wf-retry", StreamOptions.DEFAULTS);
+    feed(events, t.events());
+    assertThat(events.events().toList())
+        .as("events() delivers every attempt's events, each with its attempt")
+        .hasSize(t.events().size())
+        .filteredOn(e -> e.getAttempt() == 2)
+        .hasSize(4);
+  }
+
+  @Test
+  void shouldSignalAResetInTextUpdatesWhenAStepIsRetried() {
+    TestEvents t =
+        TestEvents.root("wf-updates")
+            .start()
+            .llmStep("llm_1", "Intro. ")
+            .retriedLlmStep("llm_2", List.of("FIRST"), "Second.")
+            .delta("llm_2", 1, "late delta of attempt 1")
+            .finish("done", 2, List.of());
+    StreamSession s = live("wf-updates", StreamOptions.DEFAULTS);
+    feed(s, t.events());
+
+    List<TextChunk> updates = s.textUpdates().toList();
+
+    assertThat(updates)
+        .containsExactly(
+            new TextChunk.Delta("llm_1", 1, 2, "Intro. "),
+            new TextChunk.Delta("llm_2", 1, 5, "FIRST"),
+            new TextChunk.Reset("llm_2", 2, 6, "FIRST", "Intro. "),
+            new TextChunk.Delta("llm_2", 2, 7, "Second."));
+
+    StreamSession chunks = live("wf-updates", StreamOptions.DEFAULTS);
+    feed(chunks, t.events());
+    assertThat(chunks.textChunks().toList())
+        .as("a delta already superseded when it arrives is left out")
+        .containsExactly("Intro. ", "FIRST", "Second.");
   }
 }

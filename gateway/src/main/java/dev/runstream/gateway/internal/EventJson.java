@@ -28,9 +28,13 @@ import java.util.TreeMap;
  *
  * <pre>{@code
  * {"event_type":"text_delta","event_id":"…","workflow_id":"…","root_workflow_id":"…",
- *  "parent_workflow_id":null,"agent_id":"…","tenant_id":null,"sequence":5,
+ *  "parent_workflow_id":null,"agent_id":"…","tenant_id":null,"sequence":5,"attempt":1,
  *  "timestamp":"2026-01-01T10:00:00.123Z","data":{"step_key":"llm_1","content":"Hel"}}
  * }</pre>
+ *
+ * <p>{@code attempt} is the attempt of the event's step (1 outside steps): a {@code step_start}
+ * with a higher attempt retries the step, and the text its earlier attempts streamed is superseded
+ * (the README's "Attempt-aware retries").
  *
  * <p>Field names are snake_case as in the Avro schemas and the topology's query API; timestamps are
  * ISO-8601 instants; {@code cost_usd} is a decimal string, so no precision is lost; JSON-text
@@ -69,6 +73,7 @@ public final class EventJson {
     g.writeStringField("agent_id", str(e.getAgentId()));
     g.writeStringField("tenant_id", str(e.getTenantId()));
     g.writeNumberField("sequence", e.getSequence());
+    g.writeNumberField("attempt", e.getAttempt());
     g.writeStringField("timestamp", e.getTimestamp() == null ? null : e.getTimestamp().toString());
     if (e.getTraceparent() != null) {
       g.writeStringField("traceparent", e.getTraceparent().toString());

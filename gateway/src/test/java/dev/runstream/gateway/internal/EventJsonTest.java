@@ -68,10 +68,24 @@ class EventJsonTest {
     assertThat(j.has("tenant_id")).isTrue();
     assertThat(j.path("tenant_id").isNull()).isTrue();
     assertThat(j.path("sequence").asLong()).isEqualTo(5);
+    assertThat(j.path("attempt").asInt()).isEqualTo(1);
     assertThat(j.path("timestamp").asText()).isEqualTo("2026-01-01T10:00:00.123Z");
     assertThat(j.has("traceparent")).isFalse();
     assertThat(j.path("data").path("content").asText()).isEqualTo("Hel\nlo");
     assertThat(j.path("data").path("step_key").asText()).isEqualTo("llm_1");
+  }
+
+  @Test
+  void shouldCarryTheStepsAttemptWhenAStepIsRetried() throws Exception {
+    AgentEvent retry =
+        event(7, StepStart.newBuilder().setStepKey("llm_2").setStepType(StepType.LLM).build());
+    retry.put("attempt", 2);
+
+    JsonNode j = json(retry);
+
+    assertThat(j.path("event_type").asText()).isEqualTo("step_start");
+    assertThat(j.path("attempt").asInt()).isEqualTo(2);
+    assertThat(j.path("data").path("step_key").asText()).isEqualTo("llm_2");
   }
 
   @Test

@@ -42,6 +42,12 @@ public record DemoScript(
   public record Token(String text) implements Action {}
 
   /**
+   * Retries the current step: its attempt so far (the tokens streamed since it started) is
+   * superseded, and the tokens that follow are the new attempt's.
+   */
+  public record RetryStep() implements Action {}
+
+  /**
    * The current step asks for a tool.
    *
    * @param callId the call id
@@ -95,6 +101,23 @@ public record DemoScript(
       events += action instanceof RunChild child ? child.child().eventCount() : 1;
     }
     return events;
+  }
+
+  /**
+   * Step retries in this script, child runs included.
+   *
+   * @return the number of {@link RetryStep} actions
+   */
+  public int retries() {
+    int retries = 0;
+    for (Action action : actions) {
+      if (action instanceof RetryStep) {
+        retries++;
+      } else if (action instanceof RunChild child) {
+        retries += child.child().retries();
+      }
+    }
+    return retries;
   }
 
   /**

@@ -10,6 +10,7 @@ import dev.runstream.producer.internal.DemoScript.CallTool;
 import dev.runstream.producer.internal.DemoScript.Fail;
 import dev.runstream.producer.internal.DemoScript.Finish;
 import dev.runstream.producer.internal.DemoScript.FinishStep;
+import dev.runstream.producer.internal.DemoScript.RetryStep;
 import dev.runstream.producer.internal.DemoScript.RunChild;
 import dev.runstream.producer.internal.DemoScript.StartLlmStep;
 import dev.runstream.producer.internal.DemoScript.StartToolStep;
@@ -75,6 +76,8 @@ public final class DemoScriptExecutor {
       } else if (action instanceof Token token) {
         pace();
         step.textDelta(token.text());
+      } else if (action instanceof RetryStep) {
+        step = step.retry();
       } else if (action instanceof CallTool call) {
         step.toolCall(call.callId(), call.toolName(), call.argumentsJson());
       } else if (action instanceof RunChild child) {

@@ -5,6 +5,7 @@ import dev.runstream.producer.internal.DemoScript.CallTool;
 import dev.runstream.producer.internal.DemoScript.Fail;
 import dev.runstream.producer.internal.DemoScript.Finish;
 import dev.runstream.producer.internal.DemoScript.FinishStep;
+import dev.runstream.producer.internal.DemoScript.RetryStep;
 import dev.runstream.producer.internal.DemoScript.RunChild;
 import dev.runstream.producer.internal.DemoScript.StartLlmStep;
 import dev.runstream.producer.internal.DemoScript.StartToolStep;
@@ -31,6 +32,8 @@ import java.util.SplittableRandom;
  * @param maxDepth deepest sub-agent nesting (0: none)
  * @param failureRate chance that a run fails with an error event
  * @param models the models runs use
+ * @param retryRate chance that a top-level run retries one of its LLM steps mid-stream (drawn from
+ *     a random stream of its own, so the rest of a seed's scripts do not change with it)
  */
 public record DemoScriptGenerator(
     long seed,
@@ -42,7 +45,8 @@ public record DemoScriptGenerator(
     double subAgentProbability,
     int maxDepth,
     double failureRate,
-    List<String> models) {
+    List<String> models,
+    double retryRate) {
 
   private static final String[] WORDS = {
     "the",
@@ -273,6 +277,7 @@ public record DemoScriptGenerator(
     checkProbability("toolCallProbability", toolCallProbability);
     checkProbability("subAgentProbability", subAgentProbability);
     checkProbability("failureRate", failureRate);
+    checkProbability("retryRate", retryRate);
     if (maxDepth < 0) {
       throw new IllegalArgumentException("maxDepth must not be negative");
     }
@@ -298,8 +303,58 @@ public record DemoScriptGenerator(
     SplittableRandom random = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + runIndex);
     Agent agent = AGENTS[random.nextInt(AGENTS.length)];
     String input = String.format(Locale.ROOT, agent.prompt, subject(agent, random));
-    return generate(agent.id, agent.tools, input, 0, minLlmSteps, maxLlmSteps, random);
+    DemoScript script = generate(agent.id, agent.tools, input, 0, minLlmSteps, maxLlmSteps, random);
+    SplittableRandom retries =
+        new SplittableRandom((seed ^ 0x2545F4914F6CDD1DL) * 0x9E3779B97F4A7C15L + runIndex);
+    return retries.nextDouble() < retryRate ? withRetry(script, retries) : script;
   }
+
+  /**
+   * Inserts a retry into one LLM step of {@code script} that is not its failing one: right after
+   * the step starts, a few tokens of a first attempt stream, then the step is retried and streams
+   * its text as before.
+   */
+  private static DemoScript withRetry(DemoScript script, SplittableRandom random) {
+    List<Action> actions = script.actions();
+    List<Integer> candidates = new ArrayList<>();
+    for (int i = 0; i < actions.size(); i++) {
+      if (actions.get(i) instanceof StartLlmStep && !failsInStep(actions, i)) {
+        candidates.add(i);
+      }
+    }
+    if (candidates.isEmpty()) {
+      return script;
+    }
+    // The middle of the run, so the retry is surrounded by other steps' events.
+    int at = candidates.get(candidates.size() / 2);
+    List<Action> retried = new ArrayList<>(actions.subList(0, at + 1));
+    int partial = 3 + random.nextInt(6);
+    for (int t = 0; t < partial; t++) {
+      retried.add(new Token((t == 0 ? "" : " ") + pick(FIRST_ATTEMPT_WORDS, random)));
+    }
+    retried.add(new RetryStep());
+    retried.addAll(actions.subList(at + 1, actions.size()));
+    return new DemoScript(script.agentId(), script.input(), script.config(), retried);
+  }
+
+  /** Whether the LLM step started at {@code start} ends the run with a failure of its own. */
+  private static boolean failsInStep(List<Action> actions, int start) {
+    for (int i = start + 1; i < actions.size(); i++) {
+      Action action = actions.get(i);
+      if (action instanceof Fail) {
+        return true;
+      }
+      if (!(action instanceof Token)) {
+        return false;
+      }
+    }
+    return false;
+  }
+
+  /** The words of a first attempt that a retry supersedes: easy to spot if they ever leak. */
+  private static final String[] FIRST_ATTEMPT_WORDS = {
+    "(interrupted", "partial", "draft", "lost", "stream", "attempt…)"
+  };
 
   private static String subject(Agent agent, SplittableRandom random) {
     return switch (agent.id) {

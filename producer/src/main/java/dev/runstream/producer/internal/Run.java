@@ -234,8 +234,8 @@ final class Run implements AgentRun {
 
   private Step openStep(String stepKey, StepType type, String toolCallId) {
     sendPendingText();
-    publish(EventType.STEP_START, new StepStart(stepKey, type, toolCallId), null);
-    Step step = new Step(this, stepKey, type, toolCallId, System.nanoTime());
+    publish(EventType.STEP_START, new StepStart(stepKey, type, toolCallId), null, 1);
+    Step step = new Step(this, stepKey, type, toolCallId, System.nanoTime(), 1);
     steps.put(stepKey, step);
     openSteps++;
     return step;
@@ -259,6 +259,19 @@ final class Run implements AgentRun {
                   + (steps.get(stepKey).finished ? "finished" : "open")
                   + "); step keys are unique within a workflow"));
     }
+  }
+
+  synchronized RunStep retryStep(Step step) {
+    checkUsable();
+    checkStepOpen(step, EventType.STEP_START);
+    sendPendingText();
+    int attempt = step.attempt + 1;
+    publish(
+        EventType.STEP_START, new StepStart(step.key, step.type, step.toolCallId), null, attempt);
+    Step next = new Step(this, step.key, step.type, step.toolCallId, step.startNanos, attempt);
+    step.superseded = true;
+    steps.put(step.key, next);
+    return next;
   }
 
   @Override
@@ -286,7 +299,7 @@ final class Run implements AgentRun {
     checkUsable();
     checkStepOpen(step, EventType.TEXT_DELTA);
     if (!publisher.coalescing()) {
-      return publish(EventType.TEXT_DELTA, new TextDelta(step.key, content), null);
+      return publish(EventType.TEXT_DELTA, new TextDelta(step.key, content), null, step.attempt);
     }
     if (pendingStep != null && pendingStep != step) {
       sendPendingText();
@@ -358,7 +371,11 @@ final class Run implements AgentRun {
     }
     sendPendingText();
     PendingEvent event =
-        publish(EventType.TOOL_CALL, new ToolCall(step.key, callId, toolName, argumentsJson), null);
+        publish(
+            EventType.TOOL_CALL,
+            new ToolCall(step.key, callId, toolName, argumentsJson),
+            null,
+            step.attempt);
     toolCalls.put(callId, new ToolCallState(toolName, argumentsJson));
     return event;
   }
@@ -397,7 +414,8 @@ final class Run implements AgentRun {
         publish(
             EventType.STEP_FINISH,
             new StepFinish(step.key, output, durationMs, avroUsage, model),
-            null);
+            null,
+            step.attempt);
     step.finished = true;
     openSteps--;
     if (avroUsage != null) {
@@ -589,23 +607,28 @@ final class Run implements AgentRun {
   }
 
   synchronized CompletableFuture<PublishedEvent> fail(
-      String errorType, String message, boolean retryable, String stepKey) {
+      String errorType, String message, boolean retryable, Step step) {
     Objects.requireNonNull(errorType, "errorType");
     Objects.requireNonNull(message, "message");
     checkUsable();
     checkRunning(EventType.ERROR, "the run");
-    return failNow(errorType, message, retryable, stepKey);
+    if (step != null && step.superseded) {
+      throw refuse(superseded(step, EventType.ERROR));
+    }
+    return failNow(errorType, message, retryable, step);
   }
 
-  private PendingEvent failNow(
-      String errorType, String message, boolean retryable, String stepKey) {
+  private PendingEvent failNow(String errorType, String message, boolean retryable, Step step) {
     sendPendingText();
     for (Run child : List.copyOf(openChildren)) {
       child.failBecauseParentFailed(this);
     }
     PendingEvent event =
         publish(
-            EventType.ERROR, new AgentError(message, errorType, retryable, stepKey, null), null);
+            EventType.ERROR,
+            new AgentError(message, errorType, retryable, step == null ? null : step.key, null),
+            null,
+            step == null ? 1 : step.attempt);
     ended(RunStatus.FAILED);
     return event;
   }
@@ -650,7 +673,8 @@ final class Run implements AgentRun {
     publish(
         EventType.TEXT_DELTA,
         new TextDelta(pendingStep.key, pendingText.toString()),
-        pendingFuture);
+        pendingFuture,
+        pendingStep.attempt);
     publisher.coalesced(pendingDeltas - 1);
     clearPending();
   }
@@ -707,6 +731,11 @@ final class Run implements AgentRun {
   // ---------------------------------------------------------------- sending
 
   private PendingEvent publish(EventType type, Object payload, PendingEvent pending) {
+    return publish(type, payload, pending, 1);
+  }
+
+  /** Publishes one event of the workflow; {@code attempt} is its step's attempt, else 1. */
+  private PendingEvent publish(EventType type, Object payload, PendingEvent pending, int attempt) {
     long sequence = nextSequence;
     long timestamp = System.currentTimeMillis();
     String eventId = EventIds.nextString();
@@ -722,7 +751,8 @@ final class Run implements AgentRun {
             options.tenantId(),
             options.traceparent(),
             options.tracestate(),
-            payload);
+            payload,
+            attempt);
     PendingEvent future = pending != null ? pending : new PendingEvent(publisher, this);
     future.bind(type, eventId, sequence, timestamp);
     publisher.send(this, event, future, headers(type, sequence), timestamp);
@@ -791,6 +821,9 @@ final class Run implements AgentRun {
 
   private void checkStepOpen(Step step, EventType type) {
     checkRunning(type, "step '" + step.key + "'");
+    if (step.superseded) {
+      throw refuse(superseded(step, type));
+    }
     if (step.finished) {
       throw refuse(
           new InvalidTransitionException(
@@ -802,6 +835,21 @@ final class Run implements AgentRun {
                   + type.wireName()
                   + " refused"));
     }
+  }
+
+  private InvalidTransitionException superseded(Step step, EventType type) {
+    return new InvalidTransitionException(
+        "attempt "
+            + step.attempt
+            + " of step '"
+            + step.key
+            + "' of workflow "
+            + workflowId
+            + " was superseded by a retry: "
+            + type.wireName()
+            + " refused; use the handle retry() returned (or step(\""
+            + step.key
+            + "\"))");
   }
 
   private PublishException refuse(PublishException e) {

@@ -14,14 +14,27 @@ final class Step implements RunStep {
   final StepType type;
   final String toolCallId;
   final long startNanos;
+  final int attempt;
   volatile boolean finished;
+  volatile boolean superseded;
 
-  Step(Run run, String key, StepType type, String toolCallId, long startNanos) {
+  Step(Run run, String key, StepType type, String toolCallId, long startNanos, int attempt) {
     this.run = run;
     this.key = key;
     this.type = type;
     this.toolCallId = toolCallId;
     this.startNanos = startNanos;
+    this.attempt = attempt;
+  }
+
+  @Override
+  public int attempt() {
+    return attempt;
+  }
+
+  @Override
+  public RunStep retry() {
+    return run.retryStep(this);
   }
 
   @Override
@@ -41,7 +54,7 @@ final class Step implements RunStep {
 
   @Override
   public boolean isOpen() {
-    return !finished && run.isActive();
+    return !finished && !superseded && run.isActive();
   }
 
   @Override
@@ -68,11 +81,21 @@ final class Step implements RunStep {
   @Override
   public CompletableFuture<PublishedEvent> fail(
       String errorType, String message, boolean retryable) {
-    return run.fail(errorType, message, retryable, key);
+    return run.fail(errorType, message, retryable, this);
   }
 
   @Override
   public String toString() {
-    return "RunStep{" + key + " " + type + (finished ? " finished" : "") + " of " + run + "}";
+    return "RunStep{"
+        + key
+        + " "
+        + type
+        + " attempt "
+        + attempt
+        + (finished ? " finished" : "")
+        + (superseded ? " superseded" : "")
+        + " of "
+        + run
+        + "}";
   }
 }

@@ -1,6 +1,7 @@
 package dev.runstream.producer.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.runstream.producer.DemoAgent;
 import dev.runstream.producer.PublisherConfig;
@@ -66,6 +67,7 @@ class DemoAgentDeterminismTest {
     List<RunPlan> plans = agent.plans(0, 200);
     assertThat(plans).filteredOn(RunPlan::fails).hasSizeBetween(30, 90);
     assertThat(plans).filteredOn(p -> p.childRuns() > 0).isNotEmpty();
+    assertThat(plans).filteredOn(p -> p.retries() > 0).hasSizeBetween(8, 40);
     try (Harness harness = new Harness(config())) {
       for (RunPlan plan : plans.subList(0, 40)) {
         agent.play(harness.publisher, plan);
@@ -89,6 +91,50 @@ class DemoAgentDeterminismTest {
         }
       }
       assertThat(events).anyMatch(e -> e.getParentWorkflowId() != null);
+      assertThat(events)
+          .filteredOn(e -> e.getAttempt() == 2)
+          .isNotEmpty()
+          .first()
+          .extracting(EventType::of)
+          .isEqualTo(EventType.STEP_START);
     }
+  }
+
+  @Test
+  void shouldOnlyInsertTheRetryWhenRetryRateIsRaised() {
+    List<String> models = List.of("gpt-4o");
+    DemoScriptGenerator without =
+        new DemoScriptGenerator(7, 2, 4, 5, 10, 0.6, 0.25, 2, 0.3, models, 0);
+    DemoScriptGenerator with =
+        new DemoScriptGenerator(7, 2, 4, 5, 10, 0.6, 0.25, 2, 0.3, models, 1);
+    int retried = 0;
+    for (long i = 0; i < 50; i++) {
+      DemoScript plain = without.script(i);
+      DemoScript script = with.script(i);
+      assertThat(plain.retries()).isZero();
+      List<DemoScript.Action> actions = new ArrayList<>(script.actions());
+      int retry = actions.indexOf(new DemoScript.RetryStep());
+      if (retry < 0) {
+        assertThat(script).isEqualTo(plain);
+        continue;
+      }
+      retried++;
+      int start = retry - 1;
+      while (actions.get(start) instanceof DemoScript.Token) {
+        start--;
+      }
+      assertThat(actions.get(start)).isInstanceOf(DemoScript.StartLlmStep.class);
+      assertThat(retry - start - 1).as("tokens of the superseded attempt").isBetween(3, 8);
+      actions.subList(start + 1, retry + 1).clear();
+      assertThat(actions).isEqualTo(plain.actions());
+    }
+    assertThat(retried).isGreaterThan(40);
+  }
+
+  @Test
+  void shouldRejectRetryRateWhenOutsideZeroToOne() {
+    assertThatThrownBy(() -> DemoAgent.Options.newBuilder().retryRate(1.5).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("retryRate");
   }
 }

@@ -5,6 +5,7 @@ import dev.runstream.schemas.AgentStart;
 import dev.runstream.schemas.StepFinish;
 import dev.runstream.schemas.StepRecord;
 import dev.runstream.schemas.StepStart;
+import dev.runstream.schemas.TextDelta;
 import dev.runstream.schemas.ToolCall;
 import dev.runstream.schemas.ToolResult;
 import dev.runstream.schemas.WorkflowRun;
@@ -34,6 +35,10 @@ final class EventRules {
     }
     if (event.getPayload() == null || event.getTimestamp() == null) {
       throw invalid(Violation.INVALID_ENVELOPE, event, "payload and timestamp are required");
+    }
+    if (event.getAttempt() < 1) {
+      throw invalid(
+          Violation.INVALID_ATTEMPT, event, "attempt " + event.getAttempt() + " is below 1");
     }
     String parent = event.getParentWorkflowId();
     boolean isRoot = id.equals(event.getRootWorkflowId());
@@ -95,8 +100,23 @@ final class EventRules {
     } else if (payload instanceof StepStart start
         && run != null
         && findStep(run, start.getStepKey()) != null) {
-      throw invalid(Violation.DUPLICATE_STEP, event, "step " + start.getStepKey() + " exists");
+      StepRecord step = findStep(run, start.getStepKey());
+      if (step.getFinishedAt() != null || event.getAttempt() <= step.getAttempts()) {
+        throw invalid(
+            Violation.DUPLICATE_STEP,
+            event,
+            "step "
+                + start.getStepKey()
+                + " exists (attempt "
+                + step.getAttempts()
+                + (step.getFinishedAt() != null ? ", finished" : "")
+                + "); a retry names an open step and a higher attempt, got attempt "
+                + event.getAttempt());
+      }
+    } else if (payload instanceof TextDelta delta) {
+      checkCurrentAttempt(run, delta.getStepKey(), event);
     } else if (payload instanceof StepFinish finish) {
+      checkCurrentAttempt(run, finish.getStepKey(), event);
       StepRecord step = run == null ? null : findStep(run, finish.getStepKey());
       if (step == null && !mayHaveMissedEvents(run, event)) {
         throw invalid(
@@ -108,11 +128,28 @@ final class EventRules {
             event,
             "step " + finish.getStepKey() + " finished at " + step.getFinishedAt());
       }
-    } else if (payload instanceof ToolCall call
-        && run != null
-        && findToolResult(run, call.getCallId()) != null) {
+    } else if (payload instanceof ToolCall call) {
+      checkCurrentAttempt(run, call.getStepKey(), event);
+      if (run != null && findToolResult(run, call.getCallId()) != null) {
+        throw invalid(
+            Violation.DUPLICATE_TOOL_CALL, event, "tool call " + call.getCallId() + " exists");
+      }
+    }
+  }
+
+  /** Refuses an event of a step attempt that a retry superseded. */
+  private static void checkCurrentAttempt(WorkflowRun run, String stepKey, AgentEvent event) {
+    StepRecord step = run == null ? null : findStep(run, stepKey);
+    if (step != null && event.getAttempt() < step.getAttempts()) {
       throw invalid(
-          Violation.DUPLICATE_TOOL_CALL, event, "tool call " + call.getCallId() + " exists");
+          Violation.SUPERSEDED_ATTEMPT,
+          event,
+          "attempt "
+              + event.getAttempt()
+              + " of step "
+              + stepKey
+              + " was superseded by attempt "
+              + step.getAttempts());
     }
   }
 

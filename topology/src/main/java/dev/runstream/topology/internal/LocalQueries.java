@@ -35,7 +35,9 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
  * <p>A run is read header first, then its text chunk by chunk with {@code KeyQuery}, which reads
  * through the store cache (a {@code RangeQuery} would bypass it and miss writes not yet flushed),
  * and the text is cut at the header's length: chunks are written before the header and only grow,
- * so the text always matches the header's {@code last_sequence}.
+ * so the text always matches the header's {@code last_sequence}. A step retry rewrites the text
+ * into a new generation of chunks and deletes the previous one at the workflow's next event; a
+ * reader that loses that race finds a chunk missing and reads the header again.
  */
 public final class LocalQueries {
   private final KafkaStreams streams;
@@ -55,10 +57,32 @@ public final class LocalQueries {
     }
   }
 
+  /** A chunk the header promised was gone: the text was rewritten since the header was read. */
+  private static final class TextChangedException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    TextChangedException(String message) {
+      super(message, null, false, false);
+    }
+  }
+
   /**
    * The run with its text, looked up in {@code partition} or, if null, in every local partition.
    */
   public Optional<WorkflowRun> run(String workflowId, Integer partition) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return readRun(workflowId, partition);
+      } catch (TextChangedException e) {
+        if (attempt == 3) {
+          throw new UnavailableException(
+              "the text of " + workflowId + " changed under three reads: " + e.getMessage());
+        }
+      }
+    }
+  }
+
+  private Optional<WorkflowRun> readRun(String workflowId, Integer partition) {
     StateQueryRequest<WorkflowState> request =
         request(
             StateQueryRequest.inStore(WorkflowTopology.RUNS_STORE)
@@ -71,7 +95,11 @@ public final class LocalQueries {
       if (state != null) {
         int p = e.getKey();
         WorkflowRun run = state.run();
-        run.put("text", TextChunks.assemble(state, i -> chunk(workflowId, i, p)));
+        try {
+          run.put("text", TextChunks.assemble(state, i -> chunk(workflowId, i, p)));
+        } catch (IllegalStateException missing) {
+          throw new TextChangedException(missing.getMessage());
+        }
         return Optional.of(run);
       }
     }

@@ -9,7 +9,8 @@ public final class TextChunks {
 
   /**
    * The text described by {@code state}: its first {@code textBytes} bytes, from {@code textChunks}
-   * chunks read with {@code chunk} (index to bytes, null if missing).
+   * chunks from index {@code textBase} on, read with {@code chunk} (index to bytes, null if
+   * missing).
    *
    * @throws IllegalStateException if a chunk is missing or the chunks are shorter than the header
    *     says, which means the store is being rebuilt under the reader
@@ -25,7 +26,7 @@ public final class TextChunks {
     byte[] text = new byte[(int) length];
     int position = 0;
     for (int i = 0; i < state.textChunks() && position < length; i++) {
-      byte[] bytes = chunk.apply(i);
+      byte[] bytes = chunk.apply(state.textBase() + i);
       if (bytes == null) {
         throw new IllegalStateException(
             "text chunk " + i + " of workflow " + state.run().getWorkflowId() + " is missing");

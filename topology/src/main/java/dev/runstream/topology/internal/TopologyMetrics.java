@@ -41,6 +41,7 @@ public final class TopologyMetrics implements AutoCloseable {
   private final Sensor usageMismatches;
   private final Sensor placeholders;
   private final Sensor dropped;
+  private final Sensor retries;
 
   public TopologyMetrics(String instance) {
     this.metrics =
@@ -83,6 +84,11 @@ public final class TopologyMetrics implements AutoCloseable {
             "output-records-dropped-total",
             "Run records not published because they exceed the largest record the runs topic"
                 + " accepts; the store keeps them.");
+    retries =
+        counter(
+            "step-retries-total",
+            "Step attempts after the first (a step_start with attempt N+1): the text of the"
+                + " earlier attempts was dropped.");
   }
 
   private Sensor counter(String name, String description) {
@@ -126,6 +132,10 @@ public final class TopologyMetrics implements AutoCloseable {
 
   public void dropped() {
     dropped.record(1);
+  }
+
+  public void retry() {
+    retries.record(1);
   }
 
   /** Every metric of this registry. */

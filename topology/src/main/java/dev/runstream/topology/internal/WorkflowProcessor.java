@@ -115,6 +115,13 @@ public final class WorkflowProcessor
       run.getGaps().add(new SequenceGap(expected, sequence - 1));
       metrics.gap(sequence - expected);
     }
+    if (state.staleChunks() > 0) {
+      // The generation a retry replaced: readers have had an event's time to finish with it.
+      for (int i = 0; i < state.staleChunks(); i++) {
+        text.delete(new ChunkKey(id, state.staleBase() + i));
+      }
+      state.clearStale();
+    }
     List<UsageAggregate> usage = apply(id, state, event);
     run.put("last_sequence", sequence);
     run.put("event_count", run.getEventCount() + 1);
@@ -161,21 +168,35 @@ public final class WorkflowProcessor
     if (payload instanceof AgentStart) {
       run.put("started_at", at);
     } else if (payload instanceof StepStart start) {
-      run.getSteps()
-          .add(
-              StepRecord.newBuilder()
-                  .setStepKey(start.getStepKey())
-                  .setStepType(start.getStepType())
-                  .setStartedAt(at)
-                  .setToolCallId(start.getToolCallId())
-                  .build());
+      StepRecord known = EventRules.findStep(run, start.getStepKey());
+      if (known != null) {
+        // A retry (EventRules allows no other repeated step_start).
+        retry(id, state, known, event.getAttempt());
+      } else {
+        run.getSteps()
+            .add(
+                StepRecord.newBuilder()
+                    .setStepKey(start.getStepKey())
+                    .setStepType(start.getStepType())
+                    .setStartedAt(at)
+                    .setToolCallId(start.getToolCallId())
+                    .setAttempts(event.getAttempt())
+                    .build());
+      }
     } else if (payload instanceof TextDelta delta) {
+      StepRecord step = supersedeIfNewer(id, state, delta.getStepKey(), event);
+      long before = state.textBytes();
       appendText(id, state, delta.getContent().getBytes(StandardCharsets.UTF_8));
+      if (step != null && step.getFinishedAt() == null && state.textBytes() > before) {
+        state.addRange(delta.getStepKey(), before, state.textBytes());
+      }
     } else if (payload instanceof ToolCall call) {
+      supersedeIfNewer(id, state, call.getStepKey(), event);
       run.getToolResults()
           .add(new ToolResult(call.getCallId(), call.getToolName(), call.getArguments(), null));
     } else if (payload instanceof StepFinish finish) {
-      return finishStep(run, event, finish);
+      supersedeIfNewer(id, state, finish.getStepKey(), event);
+      return finishStep(state, event, finish);
     } else if (payload instanceof AgentFinish finish) {
       run.put("status", RunStatus.FINISHED);
       run.put("finished_at", at);
@@ -206,8 +227,12 @@ public final class WorkflowProcessor
     return List.of();
   }
 
-  private List<UsageAggregate> finishStep(WorkflowRun run, AgentEvent event, StepFinish finish) {
+  private List<UsageAggregate> finishStep(
+      WorkflowState state, AgentEvent event, StepFinish finish) {
+    WorkflowRun run = state.run();
     Instant at = event.getTimestamp();
+    // A finished step cannot be retried: its text is final.
+    state.openRanges().remove(finish.getStepKey());
     StepRecord step = EventRules.findStep(run, finish.getStepKey());
     if (step == null) {
       // Only reached when its step_start may sit in a gap (EventRules): keep what we know.
@@ -216,6 +241,7 @@ public final class WorkflowProcessor
               .setStepKey(finish.getStepKey())
               .setStepType(StepType.OTHER)
               .setStartedAt(at.minusMillis(Math.max(0, finish.getDurationMs())))
+              .setAttempts(event.getAttempt())
               .build();
       run.getSteps().add(step);
     }
@@ -287,6 +313,82 @@ public final class WorkflowProcessor
   }
 
   /**
+   * An event of a newer attempt of an open step than known, whose {@code step_start} sits in a gap,
+   * supersedes the older attempts all the same. Returns the step, or null if unknown.
+   */
+  private StepRecord supersedeIfNewer(
+      String id, WorkflowState state, String stepKey, AgentEvent event) {
+    StepRecord step = EventRules.findStep(state.run(), stepKey);
+    if (step != null && step.getFinishedAt() == null && event.getAttempt() > step.getAttempts()) {
+      retry(id, state, step, event.getAttempt());
+    }
+    return step;
+  }
+
+  /**
+   * Starts attempt {@code attempt} of {@code step}: the text its earlier attempts wrote drops out
+   * of the workflow's text. The text without it is written as a new generation of chunks after the
+   * current one (chunks are never rewritten in place, so a reader holding the previous header still
+   * reads the text it describes); the previous generation is deleted at the next event.
+   */
+  private void retry(String id, WorkflowState state, StepRecord step, int attempt) {
+    step.put("attempts", attempt);
+    metrics.retry();
+    long[] removed = state.openRanges().remove(step.getStepKey());
+    if (removed == null) {
+      return;
+    }
+    byte[] old =
+        TextChunks.assemble(state, i -> text.get(new ChunkKey(id, i)))
+            .getBytes(StandardCharsets.UTF_8);
+    long removedBytes = 0;
+    for (int i = 0; i < removed.length; i += 2) {
+      removedBytes += removed[i + 1] - removed[i];
+    }
+    byte[] kept = new byte[(int) (old.length - removedBytes)];
+    int position = 0;
+    int from = 0;
+    for (int i = 0; i < removed.length; i += 2) {
+      int length = (int) removed[i] - from;
+      System.arraycopy(old, from, kept, position, length);
+      position += length;
+      from = (int) removed[i + 1];
+    }
+    System.arraycopy(old, from, kept, position, old.length - from);
+    // The other open steps' ranges move left by the bytes removed before them.
+    for (long[] ranges : state.openRanges().values()) {
+      for (int r = 0; r < ranges.length; r++) {
+        ranges[r] -= removedBefore(removed, ranges[r]);
+      }
+    }
+    // Fresh chunk indexes after both live generations, so no chunk a reader may hold is rewritten.
+    int base =
+        Math.max(state.textBase() + state.textChunks(), state.staleBase() + state.staleChunks());
+    if (state.staleChunks() > 0) {
+      for (int i = 0; i < state.staleChunks(); i++) {
+        text.delete(new ChunkKey(id, state.staleBase() + i));
+      }
+    }
+    int chunkBytes = settings.textChunkBytes();
+    int chunks = 0;
+    for (int offset = 0; offset < kept.length; offset += chunkBytes) {
+      int take = Math.min(chunkBytes, kept.length - offset);
+      text.put(new ChunkKey(id, base + chunks), Arrays.copyOfRange(kept, offset, offset + take));
+      chunks++;
+    }
+    state.replaceText(base, kept.length, chunks);
+  }
+
+  /** The bytes of the sorted ranges {@code removed} that lie before {@code offset}. */
+  private static long removedBefore(long[] removed, long offset) {
+    long bytes = 0;
+    for (int i = 0; i < removed.length && removed[i] < offset; i += 2) {
+      bytes += Math.min(removed[i + 1], offset) - removed[i];
+    }
+    return bytes;
+  }
+
+  /**
    * Appends {@code bytes} to the workflow's text: fills the last chunk up to the chunk size, then
    * opens new ones. Chunks are written before the header (the caller puts the state afterwards), so
    * a concurrent reader that sees the new header also finds the bytes it promises.
@@ -294,9 +396,10 @@ public final class WorkflowProcessor
   private void appendText(String id, WorkflowState state, byte[] bytes) {
     int chunkBytes = settings.textChunkBytes();
     int chunks = state.textChunks();
+    int base = state.textBase();
     int offset = 0;
     if (chunks > 0 && bytes.length > 0) {
-      ChunkKey lastKey = new ChunkKey(id, chunks - 1);
+      ChunkKey lastKey = new ChunkKey(id, base + chunks - 1);
       byte[] last = text.get(lastKey);
       int lastLength = last == null ? 0 : last.length;
       int room = chunkBytes - lastLength;
@@ -310,7 +413,7 @@ public final class WorkflowProcessor
     }
     while (offset < bytes.length) {
       int take = Math.min(chunkBytes, bytes.length - offset);
-      text.put(new ChunkKey(id, chunks), Arrays.copyOfRange(bytes, offset, offset + take));
+      text.put(new ChunkKey(id, base + chunks), Arrays.copyOfRange(bytes, offset, offset + take));
       chunks++;
       offset += take;
     }
