@@ -202,13 +202,52 @@
     setTimeout(() => loadRecord(false), 500);
   }
 
-  const url = "/v1/workflows/" + encodeURIComponent(id) + "/events?from=beginning&children=true";
-  $("sse-url").textContent = url;
+  const base = "/v1/workflows/" + encodeURIComponent(id) + "/events?children=true&from=";
+  let url = base + "beginning";
+
+  // A run that is already running is joined midway: one "snapshot" event with the text so far,
+  // then the live events after it (no replay from the start, however long the run is). The
+  // timeline is drawn from the materialized record; the text comes from the snapshot only.
+  async function chooseStart() {
+    let run = null;
+    try {
+      run = await rs.getJson("/v1/workflows/" + encodeURIComponent(id));
+    } catch (e) {
+      run = null;
+    }
+    if (!run || run.status !== "RUNNING" || !(run.last_sequence > 0)) return;
+    url = base + "snapshot";
+    $("run-agent").textContent = run.agent_id || "Run";
+    if (run.started_at) {
+      state.started = Date.parse(run.started_at);
+      $("run-started").textContent = "started " + rs.time(run.started_at);
+    }
+    for (const s of run.steps || []) {
+      state.steps.set(s.step_key, { key: s.step_key, type: s.step_type, startedAt: Date.parse(s.started_at),
+        finishedAt: s.finished_at ? Date.parse(s.finished_at) : null, durationMs: s.duration_ms, model: s.model, calls: [] });
+    }
+    for (const t of run.tool_results || []) state.tools.set(t.call_id, t);
+    renderTimeline();
+  }
+
+  function applySnapshot(snapshot) {
+    text.textContent = snapshot.text || "";
+    state.events = snapshot.last_sequence + 1;
+    $("run-events").textContent = state.events;
+    setStatus(snapshot.status);
+    text.dataset.snapshotSequence = String(snapshot.last_sequence);
+  }
 
   // In secure mode the EventSource carries the token as access_token; a refused connection (which
   // EventSource cannot tell from others) is checked with fetch(), which prompts for a token.
   function connect() {
+    $("sse-url").textContent = url;
     source = new EventSource(rs.withToken(url));
+    source.addEventListener("snapshot", (message) => {
+      state.sawEvent = true;
+      $("info").classList.add("hidden");
+      applySnapshot(JSON.parse(message.data));
+    });
     for (const type of ["agent_start", "step_start", "text_delta", "tool_call", "step_finish", "agent_finish", "error"]) {
       source.addEventListener(type, (message) => {
         // "error" is also the name of EventSource's own connection errors; those carry no data.
@@ -243,6 +282,6 @@
       }
     };
   }
-  connect();
+  chooseStart().then(connect);
   setInterval(() => { if (!state.ended) renderDuration(); }, 500);
 })();

@@ -240,6 +240,42 @@ public final class ClientRuntime implements AutoCloseable {
     return out;
   }
 
+  /** The view's snapshot of the run, at least as fresh as {@code atLeast} when not null. */
+  public CompletableFuture<dev.runstream.client.RunSnapshot> view(
+      String workflowId, dev.runstream.client.ViewPosition atLeast) {
+    requireId(workflowId);
+    ensureOpen();
+    CompletableFuture<ViewClient.Lookup> lookup =
+        atLeast == null
+            ? view.lookup(workflowId, (String) null)
+            : view.lookupAtLeast(workflowId, atLeast);
+    return lookup.thenApply(
+        l -> {
+          if (l instanceof ViewClient.Lookup.Found found) {
+            stats.viewAnswers.increment();
+            return found.snapshot().toRunSnapshot();
+          }
+          if (l instanceof ViewClient.Lookup.NotFound) {
+            throw new dev.runstream.client.UnknownWorkflowException(
+                workflowId,
+                atLeast == null
+                    ? "the view does not know it"
+                    : "the view does not know it at position " + atLeast);
+          }
+          if (l instanceof ViewClient.Lookup.NotFresh notFresh) {
+            throw new dev.runstream.client.ViewNotFreshException(
+                "the view of workflow " + workflowId + " is not fresh: " + notFresh.reason());
+          }
+          stats.viewUnavailable.increment();
+          throw new ViewUnavailableException(
+              "the view of workflow "
+                  + workflowId
+                  + " is unavailable: "
+                  + ((ViewClient.Lookup.Unavailable) l).reason(),
+              null);
+        });
+  }
+
   public ClientStats clientStats() {
     return new ClientStats(
         sessions.size(),
@@ -306,9 +342,11 @@ public final class ClientRuntime implements AutoCloseable {
               ? settings.rootWorkflowId()
               : snapshot != null ? snapshot.rootWorkflowId() : s.workflowId();
       int partition =
-          snapshot != null && snapshot.hasIndex()
-              ? snapshot.firstEventPartition()
-              : Partitioning.partitionFor(root, partitionCount());
+          snapshot != null && snapshot.hasPosition()
+              ? snapshot.positionPartition()
+              : snapshot != null && snapshot.hasIndex()
+                  ? snapshot.firstEventPartition()
+                  : Partitioning.partitionFor(root, partitionCount());
       TopicPartition tp = new TopicPartition(topic, partition);
       s.bind(root, partition);
       if (s.kind() == StreamSession.Kind.TAIL) {
@@ -320,6 +358,18 @@ public final class ClientRuntime implements AutoCloseable {
         attachLive(s, tp);
         s.markOpened();
         return;
+      }
+      if (s.kind() == StreamSession.Kind.JOIN) {
+        s.joinAt(snapshot != null ? snapshot : ViewSnapshot.empty(s.workflowId(), root));
+        if (snapshot != null && snapshot.isTerminal()) {
+          s.completeNow();
+          return;
+        }
+        if (snapshot != null && snapshot.hasPosition()) {
+          // Snapshot plus tail: the events after the view's position, whatever the run's length.
+          catchUp(s, tp, null, null, snapshot.positionOffset() + 1);
+          return;
+        }
       }
       long after = s.afterSequence();
       if (s.kind() == StreamSession.Kind.RESUME && snapshot != null && snapshot.isTerminal()) {

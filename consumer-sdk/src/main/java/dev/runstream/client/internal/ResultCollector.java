@@ -46,8 +46,17 @@ public final class ResultCollector {
 
   /** Starts from a view snapshot of a running workflow, to add the events after it. */
   public ResultCollector(ViewSnapshot snapshot) {
-    this.workflowId = snapshot.workflowId();
-    this.text = new StringBuilder(snapshot.text());
+    this(snapshot.workflowId());
+    seed(snapshot);
+  }
+
+  /**
+   * Starts from a view snapshot of a running workflow: call before the first event, on a collector
+   * that has seen nothing.
+   */
+  public void seed(ViewSnapshot snapshot) {
+    this.text.setLength(0);
+    this.text.append(snapshot.text());
     this.stepUsage = snapshot.usage();
     this.totalSteps = snapshot.totalSteps();
     for (ToolResult t : snapshot.toolResults()) {

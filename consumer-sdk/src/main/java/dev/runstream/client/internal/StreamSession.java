@@ -70,7 +70,9 @@ public final class StreamSession implements WorkflowStream {
   public enum Kind {
     REPLAY,
     TAIL,
-    RESUME
+    RESUME,
+    /** A late joiner: the view's snapshot, then the events after its last sequence. */
+    JOIN
   }
 
   enum State {
@@ -87,7 +89,10 @@ public final class StreamSession implements WorkflowStream {
   private final ClientRuntime runtime;
   private final String workflowId;
   private final Kind kind;
-  private final long afterSequence;
+  private volatile long afterSequence;
+  private volatile ViewSnapshot joined;
+  private volatile long currentOffset = -1;
+  private volatile long lastOffset = -1;
   private final StreamSettings settings;
   private final SubscriberBuffer buffer;
   private final long openedNanos;
@@ -98,7 +103,7 @@ public final class StreamSession implements WorkflowStream {
   // Guarded by lock.
   private State state = State.OPENING;
   private String rootId;
-  private int partition = -1;
+  private volatile int partition = -1;
   private boolean primaryIsRoot;
   private final Set<String> descendants = new HashSet<>();
   private final Map<String, SequenceTracker<AgentEvent>> trackers = new HashMap<>(4);
@@ -144,6 +149,42 @@ public final class StreamSession implements WorkflowStream {
 
   long afterSequence() {
     return afterSequence;
+  }
+
+  /**
+   * A join starts from {@code base}: the events after its last sequence follow. Called once, before
+   * anything is read for the session.
+   */
+  void joinAt(ViewSnapshot base) {
+    lock.lock();
+    try {
+      this.joined = base;
+      this.afterSequence = base.lastSequence();
+      this.lastEnqueued = base.lastSequence();
+      this.lastDelivered = base.lastSequence();
+      this.cursorReached = true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public java.util.Optional<dev.runstream.client.RunSnapshot> snapshot() {
+    ViewSnapshot j = joined;
+    return j == null ? java.util.Optional.empty() : java.util.Optional.of(j.toRunSnapshot());
+  }
+
+  @Override
+  public java.util.Optional<dev.runstream.client.ViewPosition> position() {
+    long offset = lastOffset;
+    int p = partition;
+    return offset < 0 || p < 0
+        ? java.util.Optional.empty()
+        : java.util.Optional.of(new dev.runstream.client.ViewPosition(p, offset));
+  }
+
+  private boolean afterCursor() {
+    return kind == Kind.RESUME || kind == Kind.JOIN;
   }
 
   StreamSettings settings() {
@@ -338,7 +379,7 @@ public final class StreamSession implements WorkflowStream {
         noteCursor(m.sequence());
         // A terminal event at or below a resume cursor says where the workflow ended.
         return !duplicate
-            || (kind == Kind.RESUME && m.sequence() <= afterSequence && m.isTerminalByHeader());
+            || (afterCursor() && m.sequence() <= afterSequence && m.isTerminalByHeader());
       }
       return true;
     }
@@ -662,6 +703,7 @@ public final class StreamSession implements WorkflowStream {
 
   /** Applies one record to the trackers. Holds the lock. */
   private void apply(RecordMeta m, AgentEvent event, RuntimeException failure, long now, Out out) {
+    currentOffset = m.offset();
     if (failure != null) {
       String wf = m.workflowId();
       if (wf != null && !belongs(wf) && !(settings.includeChildren() && !primaryIsRoot)) {
@@ -680,7 +722,7 @@ public final class StreamSession implements WorkflowStream {
     if (wf.equals(workflowId)) {
       noteCursor(event.getSequence());
       sawPrimary = true;
-      if (kind == Kind.RESUME
+      if (afterCursor()
           && event.getSequence() <= afterSequence
           && EventType.of(event).isTerminal()) {
         out.terminal = true;
@@ -721,7 +763,7 @@ public final class StreamSession implements WorkflowStream {
     if (t == null) {
       long expected;
       if (wf.equals(workflowId)) {
-        expected = kind == Kind.REPLAY ? 0 : kind == Kind.RESUME ? afterSequence + 1 : -1;
+        expected = kind == Kind.REPLAY ? 0 : afterCursor() ? afterSequence + 1 : -1;
       } else {
         expected = kind == Kind.REPLAY ? 0 : -1;
       }
@@ -744,6 +786,7 @@ public final class StreamSession implements WorkflowStream {
         out.items.add(event);
         if (primary) {
           lastEnqueued = sequence;
+          lastOffset = Math.max(lastOffset, currentOffset);
           if (EventType.of(event).isTerminal()) {
             out.terminal = true;
           }
@@ -834,13 +877,38 @@ public final class StreamSession implements WorkflowStream {
   @Override
   public Stream<String> textChunks() {
     claim("textChunks");
-    return StreamSupport.stream(
-            Spliterators.spliteratorUnknownSize(
-                new BlockingIterator(), Spliterator.ORDERED | Spliterator.NONNULL),
-            false)
-        .filter(e -> workflowId.equals(e.getWorkflowId()) && e.getPayload() instanceof TextDelta)
-        .map(e -> ((TextDelta) e.getPayload()).getContent())
-        .onClose(this::close);
+    Stream<String> deltas =
+        StreamSupport.stream(
+                Spliterators.spliteratorUnknownSize(
+                    new BlockingIterator(), Spliterator.ORDERED | Spliterator.NONNULL),
+                false)
+            .filter(
+                e -> workflowId.equals(e.getWorkflowId()) && e.getPayload() instanceof TextDelta)
+            .map(e -> ((TextDelta) e.getPayload()).getContent());
+    if (kind == Kind.JOIN) {
+      // The snapshot's text first, as one chunk, once the stream has found it.
+      Stream<String> head =
+          Stream.<java.util.function.Supplier<String>>of(this::joinedText)
+              .map(java.util.function.Supplier::get)
+              .filter(t -> !t.isEmpty());
+      deltas = Stream.concat(head, deltas);
+    }
+    return deltas.onClose(this::close);
+  }
+
+  /** The joined snapshot's text, once opened; throws the stream's failure if it did not open. */
+  private String joinedText() {
+    try {
+      opened.join();
+    } catch (java.util.concurrent.CompletionException | CancellationException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof RunstreamClientException r) {
+        throw r;
+      }
+      return "";
+    }
+    ViewSnapshot j = joined;
+    return j == null ? "" : j.text();
   }
 
   @Override
@@ -856,12 +924,33 @@ public final class StreamSession implements WorkflowStream {
   /** Consumes the stream into {@code collector}. */
   CompletableFuture<RunResult> collect(ResultCollector collector, String how) {
     CompletableFuture<RunResult> result = new CompletableFuture<>();
-    CompletableFuture<Void> done = forEach(collector::accept, how);
+    AtomicBoolean seeded = new AtomicBoolean(kind != Kind.JOIN);
+    // A join's collector starts from the snapshot, known before any event is buffered.
+    Runnable seed =
+        () -> {
+          ViewSnapshot j = joined;
+          if (j != null && seeded.compareAndSet(false, true)) {
+            collector.seed(j);
+          }
+        };
+    CompletableFuture<Void> done =
+        forEach(
+            e -> {
+              seed.run();
+              collector.accept(e);
+            },
+            how);
     done.whenComplete(
         (ok, error) -> {
           if (error != null) {
             result.completeExceptionally(unwrap(error));
           } else {
+            ViewSnapshot j = joined;
+            if (kind == Kind.JOIN && j != null && j.isTerminal() && !seeded.get()) {
+              result.complete(ResultCollector.fromView(j));
+              return;
+            }
+            seed.run();
             result.complete(collector.result());
           }
         });
