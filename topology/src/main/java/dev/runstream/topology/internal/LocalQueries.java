@@ -104,10 +104,17 @@ public final class LocalQueries {
                 .withQuery(KeyQuery.<String, WorkflowState>withKey(workflowId)),
             partition);
     if (atLeastOffset >= 0 && partition != null) {
+      // Kafka Streams ignores the bound of a query that requires an active task (it takes an
+      // active store to be current, which it is not while it still has records to process), so a
+      // bounded read asks for the partition without requireActive: the bound is what matters.
       request =
-          request.withPositionBound(
-              PositionBound.at(
-                  Position.emptyPosition().withComponent(eventsTopic, partition, atLeastOffset)));
+          StateQueryRequest.inStore(WorkflowTopology.RUNS_STORE)
+              .withQuery(KeyQuery.<String, WorkflowState>withKey(workflowId))
+              .withPartitions(Set.of(partition))
+              .withPositionBound(
+                  PositionBound.at(
+                      Position.emptyPosition()
+                          .withComponent(eventsTopic, partition, atLeastOffset)));
     }
     StateQueryResult<WorkflowState> result = streams.query(request);
     for (Map.Entry<Integer, QueryResult<WorkflowState>> e :
