@@ -6,6 +6,9 @@ import dev.runstream.cluster.LocalClusterExtension;
 import dev.runstream.producer.AgentRun;
 import dev.runstream.producer.DemoAgent;
 import dev.runstream.producer.RunPlan;
+import dev.runstream.producer.RunStep;
+import dev.runstream.producer.TokenUsage;
+import dev.runstream.schemas.StepType;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -160,5 +163,43 @@ class UiBrowserIT {
     wait.until(d -> !d.findElements(By.cssSelector("#totals tbody tr")).isEmpty());
     assertThat(text("totals")).contains(plan.agentId());
     screenshot("usage.png");
+  }
+
+  @Test
+  void shouldShowTheWholeTextOnceWhenARunIsOpenedMidway() throws Exception {
+    AgentRun run = bed.publisher.startRun("ui-join-agent", "write a long text");
+    RunStep llm = run.startStep("llm_1", StepType.LLM);
+    StringBuilder text = new StringBuilder();
+    for (int i = 0; i < 1_500; i++) {
+      String chunk = "w" + i + " ";
+      llm.textDelta(chunk);
+      text.append(chunk);
+    }
+    bed.publisher.flush();
+    bed.awaitRun(run.workflowId(), v -> v.path("last_sequence").asLong() >= 1_000);
+
+    // Opened midway: the page joins with one snapshot, then the deltas after it.
+    browser.get(bed.uri("/run.html?id=" + run.workflowId()).toString());
+    WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
+    wait.until(d -> !text("run-text").isEmpty());
+    assertThat(text("sse-url")).contains("from=snapshot");
+    long snapshotSequence =
+        Long.parseLong(
+            browser.findElement(By.id("run-text")).getDomAttribute("data-snapshot-sequence"));
+    assertThat(snapshotSequence).isGreaterThanOrEqualTo(1_000);
+    for (int i = 1_500; i < 1_800; i++) {
+      String chunk = "w" + i + " ";
+      llm.textDelta(chunk);
+      text.append(chunk);
+      if (i % 50 == 0) {
+        Thread.sleep(50);
+      }
+    }
+    llm.finish(null, "gpt-4o-mini", TokenUsage.of(10, 1_800));
+    run.finish("done").get(30, TimeUnit.SECONDS);
+    wait.until(d -> text("run-status").equals("FINISHED"));
+    String shown = browser.findElement(By.id("run-text")).getDomProperty("textContent");
+    assertThat(shown).as("the whole text, each delta once").isEqualTo(text.toString());
+    screenshot("run-joined.png");
   }
 }
