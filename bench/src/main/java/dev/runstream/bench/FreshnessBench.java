@@ -28,7 +28,11 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 
 /**
  * Issue 10, items 5 and 6, measured on one local cluster started for the run, each figure beside a
@@ -77,14 +81,49 @@ public final class FreshnessBench {
     int repeats = ConsumerBench.intOption(options, "repeats", 5);
     int probes = ConsumerBench.intOption(options, "probes", 200);
     System.out.println("Starting a local cluster (KRaft broker + Apicurio registry)...");
-    Path stateDir = Files.createTempDirectory("freshness-bench");
     try (LocalCluster cluster =
-            LocalCluster.start(LocalClusterConfig.newBuilder().freePorts().build());
-        AgentEventPublisher publisher =
+        LocalCluster.start(LocalClusterConfig.newBuilder().freePorts().build())) {
+      print(measure(cluster, lengths, repeats, probes));
+    }
+  }
+
+  /** Both measurements' figures. */
+  record Result(List<JoinPoint> joins, ReadYourEvent readYourEvent, int repeats, int probes) {}
+
+  /**
+   * Measures on {@code cluster}, with topics of its own and a topology instance started for it.
+   *
+   * @param lengths run lengths in text deltas
+   * @param repeats joins (and replays) per length
+   * @param probes read-your-event probes
+   * @return the figures
+   */
+  static Result measure(LocalCluster cluster, long[] lengths, int repeats, int probes)
+      throws Exception {
+    String prefix = "bench-freshness-" + UUID.randomUUID().toString().substring(0, 8);
+    TopologyConfig.Topics topics =
+        new TopologyConfig.Topics(prefix, prefix + "-runs", prefix + "-usage", prefix + "-dlq");
+    try (Admin admin =
+        Admin.create(
+            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()))) {
+      admin
+          .createTopics(
+              List.of(
+                  new NewTopic(topics.events(), 1, (short) 1),
+                  new NewTopic(topics.runs(), 1, (short) 1)
+                      .configs(Map.of("cleanup.policy", "compact")),
+                  new NewTopic(topics.usage(), 1, (short) 1),
+                  new NewTopic(topics.deadLetter(), 1, (short) 1)))
+          .all()
+          .get();
+    }
+    Path stateDir = Files.createTempDirectory("freshness-bench");
+    try (AgentEventPublisher publisher =
             AgentEventPublisher.create(
                 PublisherConfig.newBuilder()
                     .bootstrapServers(cluster.bootstrapServers())
                     .schemaRegistryUrl(cluster.schemaRegistryUrl())
+                    .topic(topics.events())
                     .linger(Duration.ofMillis(1))
                     .coalesceWindow(Duration.ZERO)
                     .prices(DemoAgent.DEMO_PRICES)
@@ -92,9 +131,11 @@ public final class FreshnessBench {
         TopologyApp app =
             TopologyApp.start(
                 TopologyConfig.newBuilder()
+                    .isolated()
                     .bootstrapServers(cluster.bootstrapServers())
                     .schemaRegistryUrl(cluster.schemaRegistryUrl())
-                    .applicationId("freshness-bench")
+                    .applicationId(prefix)
+                    .topics(topics)
                     .stateDir(stateDir)
                     .httpPort(0)
                     .build())) {
@@ -106,14 +147,14 @@ public final class FreshnessBench {
               ClientConfig.newBuilder()
                   .bootstrapServers(cluster.bootstrapServers())
                   .schemaRegistryUrl(cluster.schemaRegistryUrl())
+                  .topic(topics.events())
                   .queryUrl(app.httpAddress().toString())
                   .build())) {
         List<JoinPoint> joins = new ArrayList<>();
         for (long length : lengths) {
           joins.add(join(publisher, client, length, repeats));
         }
-        ReadYourEvent ryw = readYourEvent(publisher, client, probes);
-        print(joins, ryw, repeats, probes);
+        return new Result(joins, readYourEvent(publisher, client, probes), repeats, probes);
       }
     }
   }
@@ -237,6 +278,47 @@ public final class FreshnessBench {
       Thread.sleep(50);
     }
     throw new IllegalStateException("the view did not apply " + id + " up to " + lastSequence);
+  }
+
+  /** The figures as sentences, for the suite report's notes. */
+  static List<String> sentences(Result r) {
+    List<String> out = new ArrayList<>();
+    for (JoinPoint p : r.joins()) {
+      out.add(
+          String.format(
+              Locale.ROOT,
+              "Item 6, join latency of a late joiner to a running run of %,d text deltas (%,d KiB"
+                  + " of text): snapshot plus tail p50 %.1f ms (max %.1f); baseline, a full replay"
+                  + " from its first event, p50 %.1f ms (max %.1f): %.1fx.",
+              p.deltas(),
+              p.textChars() / 1024,
+              p.join().p50Ms(),
+              p.join().maxMs(),
+              p.replay().p50Ms(),
+              p.replay().maxMs(),
+              p.replay().p50Ms() / p.join().p50Ms()));
+    }
+    ReadYourEvent y = r.readYourEvent();
+    out.add(
+        String.format(
+            Locale.ROOT,
+            "Item 5, read-your-event wait over %d probes, each right after the broker's ack:"
+                + " at_least (IQv2 PositionBound) p50 %.2f ms, p99 %.2f ms, never stale; baseline,"
+                + " a plain query, p50 %.2f ms, p99 %.2f ms, stale in %.0f%% of answers; a client"
+                + " polling the plain query until fresh p50 %.2f ms, p99 %.2f ms.",
+            r.probes(),
+            y.atLeast().p50Ms(),
+            y.atLeast().p99Ms(),
+            y.plain().p50Ms(),
+            y.plain().p99Ms(),
+            y.plainStaleShare() * 100,
+            y.polling().p50Ms(),
+            y.polling().p99Ms()));
+    return out;
+  }
+
+  static void print(Result r) {
+    print(r.joins(), r.readYourEvent(), r.repeats(), r.probes());
   }
 
   private static void print(List<JoinPoint> joins, ReadYourEvent ryw, int repeats, int probes) {
