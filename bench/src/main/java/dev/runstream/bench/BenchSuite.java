@@ -277,7 +277,7 @@ public final class BenchSuite {
       // 6. Snapshot plus tail, and read-your-event (issue 10, items 6 and 5).
       progress.phase("6 freshness");
       try {
-        FreshnessBench.Result freshness =
+        dev.runstream.bench.internal.FreshnessFigures freshness =
             FreshnessBench.measure(
                 cluster,
                 o.full() ? new long[] {1_000, 10_000, 100_000} : new long[] {1_000, 10_000, 50_000},

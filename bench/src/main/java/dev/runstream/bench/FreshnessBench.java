@@ -1,5 +1,8 @@
 package dev.runstream.bench;
 
+import dev.runstream.bench.internal.FreshnessFigures;
+import dev.runstream.bench.internal.FreshnessFigures.JoinPoint;
+import dev.runstream.bench.internal.FreshnessFigures.ReadYourEvent;
 import dev.runstream.bench.internal.Percentiles;
 import dev.runstream.client.ClientConfig;
 import dev.runstream.client.RunSnapshot;
@@ -59,13 +62,6 @@ import org.apache.kafka.clients.admin.NewTopic;
 public final class FreshnessBench {
   private FreshnessBench() {}
 
-  /** One run length's join figures. */
-  record JoinPoint(long deltas, long textChars, Percentiles join, Percentiles replay) {}
-
-  /** The read-your-event figures. */
-  record ReadYourEvent(
-      Percentiles plain, double plainStaleShare, Percentiles atLeast, Percentiles polling) {}
-
   /**
    * Runs the benches and prints their figures.
    *
@@ -87,9 +83,6 @@ public final class FreshnessBench {
     }
   }
 
-  /** Both measurements' figures. */
-  record Result(List<JoinPoint> joins, ReadYourEvent readYourEvent, int repeats, int probes) {}
-
   /**
    * Measures on {@code cluster}, with topics of its own and a topology instance started for it.
    *
@@ -98,7 +91,7 @@ public final class FreshnessBench {
    * @param probes read-your-event probes
    * @return the figures
    */
-  static Result measure(LocalCluster cluster, long[] lengths, int repeats, int probes)
+  static FreshnessFigures measure(LocalCluster cluster, long[] lengths, int repeats, int probes)
       throws Exception {
     String prefix = "bench-freshness-" + UUID.randomUUID().toString().substring(0, 8);
     TopologyConfig.Topics topics =
@@ -154,7 +147,8 @@ public final class FreshnessBench {
         for (long length : lengths) {
           joins.add(join(publisher, client, length, repeats));
         }
-        return new Result(joins, readYourEvent(publisher, client, probes), repeats, probes);
+        return new FreshnessFigures(
+            joins, readYourEvent(publisher, client, probes), repeats, probes);
       }
     }
   }
@@ -281,7 +275,7 @@ public final class FreshnessBench {
   }
 
   /** The figures as sentences, for the suite report's notes. */
-  static List<String> sentences(Result r) {
+  static List<String> sentences(FreshnessFigures r) {
     List<String> out = new ArrayList<>();
     for (JoinPoint p : r.joins()) {
       out.add(
@@ -317,7 +311,7 @@ public final class FreshnessBench {
     return out;
   }
 
-  static void print(Result r) {
+  static void print(FreshnessFigures r) {
     print(r.joins(), r.readYourEvent(), r.repeats(), r.probes());
   }
 
