@@ -189,6 +189,21 @@ class FreshnessIT {
   }
 
   @Test
+  void shouldCompleteTheWholeTextFromTheViewPlusTheTailWhenTextIsAskedOfARunningRun()
+      throws Exception {
+    AgentRun run = publisher.startRun("text-running-agent", "write");
+    RunStep llm = run.startStep("llm_1", StepType.LLM);
+    StringBuilder text = new StringBuilder();
+    deltas(llm, 0, 200, text);
+    awaitView(run.workflowId(), 150);
+    CompletableFuture<String> whole = client.text(run.workflowId());
+    deltas(llm, 200, 260, text);
+    llm.finish(null, "gpt-4o-mini", TokenUsage.of(10, 260));
+    run.finish("done").get(30, TimeUnit.SECONDS);
+    assertThat(whole.get(60, TimeUnit.SECONDS)).isEqualTo(text.toString());
+  }
+
+  @Test
   void shouldGiveTheWholeTextAndNoEventsWhenJoiningAFinishedRun() throws Exception {
     AgentRun run = publisher.startRun("join-ended-agent", "write");
     RunStep llm = run.startStep("llm_1", StepType.LLM);

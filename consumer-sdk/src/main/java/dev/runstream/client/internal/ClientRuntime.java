@@ -382,6 +382,17 @@ public final class ClientRuntime implements AutoCloseable {
           return;
         }
       }
+      if (s.kind() == StreamSession.Kind.RESUME
+          && snapshot != null
+          && snapshot.hasPosition()
+          && after == snapshot.lastSequence()
+          && !s.settings().includeChildren()) {
+        // Resuming exactly at the view's last sequence (text() and result() of a running run):
+        // every event after it is past the view's position, so read from there, not from the
+        // run's first event.
+        catchUp(s, tp, null, null, snapshot.positionOffset() + 1);
+        return;
+      }
       catchUp(s, tp, snapshot, lookup, -1);
     } catch (Throwable e) {
       s.fail(translate(s, e));
