@@ -4,6 +4,7 @@ import dev.runstream.client.internal.ClientRuntime;
 import dev.runstream.client.internal.StreamSession;
 import java.util.Collections;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
@@ -257,7 +258,7 @@ public final class RunstreamClient implements AutoCloseable {
    *     answers
    */
   public CompletableFuture<RunSnapshot> view(String workflowId, ViewPosition atLeast) {
-    java.util.Objects.requireNonNull(atLeast, "atLeast");
+    Objects.requireNonNull(atLeast, "atLeast");
     return runtime.view(workflowId, atLeast);
   }
 

@@ -2,6 +2,7 @@ package dev.runstream.client;
 
 import dev.runstream.schemas.AgentEvent;
 import java.util.Iterator;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
 import java.util.function.Consumer;
@@ -164,8 +165,8 @@ public interface WorkflowStream
    *
    * @return the snapshot, once known
    */
-  default java.util.Optional<RunSnapshot> snapshot() {
-    return java.util.Optional.empty();
+  default Optional<RunSnapshot> snapshot() {
+    return Optional.empty();
   }
 
   /**
@@ -176,8 +177,8 @@ public interface WorkflowStream
    *
    * @return the position, empty before the first event
    */
-  default java.util.Optional<ViewPosition> position() {
-    return java.util.Optional.empty();
+  default Optional<ViewPosition> position() {
+    return Optional.empty();
   }
 
   /**

@@ -8,9 +8,13 @@ import dev.runstream.client.ClientStats;
 import dev.runstream.client.EventsExpiredException;
 import dev.runstream.client.InvalidCursorException;
 import dev.runstream.client.RunResult;
+import dev.runstream.client.RunSnapshot;
 import dev.runstream.client.RunstreamClientException;
 import dev.runstream.client.StreamFailedException;
 import dev.runstream.client.StreamOptions;
+import dev.runstream.client.UnknownWorkflowException;
+import dev.runstream.client.ViewNotFreshException;
+import dev.runstream.client.ViewPosition;
 import dev.runstream.client.ViewUnavailableException;
 import dev.runstream.client.WorkflowStream;
 import java.time.Duration;
@@ -241,8 +245,7 @@ public final class ClientRuntime implements AutoCloseable {
   }
 
   /** The view's snapshot of the run, at least as fresh as {@code atLeast} when not null. */
-  public CompletableFuture<dev.runstream.client.RunSnapshot> view(
-      String workflowId, dev.runstream.client.ViewPosition atLeast) {
+  public CompletableFuture<RunSnapshot> view(String workflowId, ViewPosition atLeast) {
     requireId(workflowId);
     ensureOpen();
     CompletableFuture<ViewClient.Lookup> lookup =
@@ -256,14 +259,14 @@ public final class ClientRuntime implements AutoCloseable {
             return found.snapshot().toRunSnapshot();
           }
           if (l instanceof ViewClient.Lookup.NotFound) {
-            throw new dev.runstream.client.UnknownWorkflowException(
+            throw new UnknownWorkflowException(
                 workflowId,
                 atLeast == null
                     ? "the view does not know it"
                     : "the view does not know it at position " + atLeast);
           }
           if (l instanceof ViewClient.Lookup.NotFresh notFresh) {
-            throw new dev.runstream.client.ViewNotFreshException(
+            throw new ViewNotFreshException(
                 "the view of workflow " + workflowId + " is not fresh: " + notFresh.reason());
           }
           stats.viewUnavailable.increment();

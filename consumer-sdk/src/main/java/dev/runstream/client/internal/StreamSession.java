@@ -5,11 +5,13 @@ import dev.runstream.client.GapPolicy;
 import dev.runstream.client.InvalidCursorException;
 import dev.runstream.client.OverflowPolicy;
 import dev.runstream.client.RunResult;
+import dev.runstream.client.RunSnapshot;
 import dev.runstream.client.RunstreamClientException;
 import dev.runstream.client.SkippedRecordException;
 import dev.runstream.client.StreamTimeoutException;
 import dev.runstream.client.SubscriberOverflowException;
 import dev.runstream.client.UnknownWorkflowException;
+import dev.runstream.client.ViewPosition;
 import dev.runstream.client.WorkflowStream;
 import dev.runstream.schemas.AgentEvent;
 import dev.runstream.schemas.EventType;
@@ -23,11 +25,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
 import java.util.concurrent.RejectedExecutionException;
@@ -36,6 +40,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 import org.slf4j.Logger;
@@ -163,24 +168,25 @@ public final class StreamSession implements WorkflowStream {
       this.lastEnqueued = base.lastSequence();
       this.lastDelivered = base.lastSequence();
       this.cursorReached = true;
+      if (base.hasPosition()) {
+        this.lastOffset = base.positionOffset();
+      }
     } finally {
       lock.unlock();
     }
   }
 
   @Override
-  public java.util.Optional<dev.runstream.client.RunSnapshot> snapshot() {
+  public Optional<RunSnapshot> snapshot() {
     ViewSnapshot j = joined;
-    return j == null ? java.util.Optional.empty() : java.util.Optional.of(j.toRunSnapshot());
+    return j == null ? Optional.empty() : Optional.of(j.toRunSnapshot());
   }
 
   @Override
-  public java.util.Optional<dev.runstream.client.ViewPosition> position() {
+  public Optional<ViewPosition> position() {
     long offset = lastOffset;
     int p = partition;
-    return offset < 0 || p < 0
-        ? java.util.Optional.empty()
-        : java.util.Optional.of(new dev.runstream.client.ViewPosition(p, offset));
+    return offset < 0 || p < 0 ? Optional.empty() : Optional.of(new ViewPosition(p, offset));
   }
 
   private boolean afterCursor() {
@@ -888,8 +894,8 @@ public final class StreamSession implements WorkflowStream {
     if (kind == Kind.JOIN) {
       // The snapshot's text first, as one chunk, once the stream has found it.
       Stream<String> head =
-          Stream.<java.util.function.Supplier<String>>of(this::joinedText)
-              .map(java.util.function.Supplier::get)
+          Stream.<Supplier<String>>of(this::joinedText)
+              .map(Supplier::get)
               .filter(t -> !t.isEmpty());
       deltas = Stream.concat(head, deltas);
     }
@@ -900,7 +906,7 @@ public final class StreamSession implements WorkflowStream {
   private String joinedText() {
     try {
       opened.join();
-    } catch (java.util.concurrent.CompletionException | CancellationException e) {
+    } catch (CompletionException | CancellationException e) {
       Throwable cause = e.getCause();
       if (cause instanceof RunstreamClientException r) {
         throw r;

@@ -43,6 +43,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -485,7 +486,7 @@ public final class QueryServer implements AutoCloseable {
 
   /** The partitions of the events topic the application's instances own, as far as known. */
   private Set<Integer> eventPartitions() {
-    Set<Integer> partitions = new java.util.TreeSet<>();
+    Set<Integer> partitions = new TreeSet<>();
     for (StreamsMetadata metadata : streams.metadataForAllStreamsClients()) {
       metadata.topicPartitions().stream()
           .filter(tp -> tp.topic().equals(eventsTopic))
