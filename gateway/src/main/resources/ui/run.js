@@ -36,14 +36,57 @@
     return entry;
   }
 
+  // Own steps that had begun before a joined snapshot: the page does not know which part of the
+  // snapshot's text is theirs.
+  const joinedSteps = new Set();
+  // Own events up to this sequence are already in the text (taken from the materialized run).
+  let textThrough = -1;
+  // While the text is taken again from the materialized run, events wait here in order.
+  let resync = null;
+  let current = null;
+
   // A retry of an own step: the text of its earlier attempts goes.
   function supersede(key, attempt) {
+    if (joinedSteps.has(key) && current) {
+      // Part of its text came in the snapshot: take the whole text again from the materialized
+      // run once it has applied this retry (the topology drops superseded text exactly).
+      startResync(current.sequence);
+      return;
+    }
     const entry = textOf(key);
     for (const span of entry.spans) span.remove();
     entry.spans = [];
     entry.attempt = attempt;
     // Text of other steps that the removed spans separated joins up again in order: nothing to do,
     // the spans are siblings in one <pre>.
+  }
+
+  function startResync(sequence) {
+    if (resync) return;
+    resync = { queue: [] };
+    (async () => {
+      const deadline = Date.now() + 15000;
+      let run = null;
+      while (Date.now() < deadline) {
+        try {
+          run = await rs.getJson("/v1/workflows/" + encodeURIComponent(id));
+        } catch (e) {
+          run = null;
+        }
+        if (run && run.last_sequence >= sequence) break;
+        run = null;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      if (run) {
+        text.textContent = run.text || "";
+        stepText.clear();
+        joinedSteps.clear();
+        textThrough = run.last_sequence;
+      }
+      const queued = resync.queue;
+      resync = null;
+      for (const event of queued) dispatch(event);
+    })();
   }
 
   function appendText(key, attempt, content) {
@@ -165,10 +208,22 @@
     return state.steps.get(k);
   }
 
+  function dispatch(event) {
+    if (resync) {
+      resync.queue.push(event);
+      return;
+    }
+    current = event;
+    apply(event);
+    current = null;
+  }
+
   function apply(event) {
     state.events++;
     $("run-events").textContent = state.events;
+    // Own events already in a text taken from the materialized run change the timeline only.
     const own = event.workflow_id === id;
+    const textOwn = own && !(event.sequence <= textThrough);
     const d = event.data || {};
     const at = Date.parse(event.timestamp);
     switch (event.event_type) {
@@ -192,7 +247,7 @@
           // A retry: the step keeps its row and start, with the new attempt.
           if (attempt > (known.attempt || 1) && !known.finishedAt) {
             known.attempt = attempt;
-            if (own) supersede(d.step_key, attempt);
+            if (textOwn) supersede(d.step_key, attempt);
           }
           break;
         }
@@ -202,7 +257,7 @@
         break;
       }
       case "text_delta":
-        if (own) appendText(d.step_key, event.attempt || 1, d.content);
+        if (textOwn) appendText(d.step_key, event.attempt || 1, d.content);
         break;
       case "tool_call": {
         state.tools.set(d.call_id, d);
@@ -212,7 +267,7 @@
       }
       case "step_finish": {
         const step = stepOf(event, d.step_key);
-        if (own) {
+        if (textOwn) {
           const entry = textOf(d.step_key);
           // A newer attempt's finish whose step_start was missed still supersedes the older text.
           if ((event.attempt || 1) > entry.attempt && !entry.finished) supersede(d.step_key, event.attempt);
@@ -306,20 +361,63 @@
     setTimeout(() => loadRecord(false), 500);
   }
 
-  const url = "/v1/workflows/" + encodeURIComponent(id) + "/events?from=beginning&children=true";
-  $("sse-url").textContent = url;
+  const base = "/v1/workflows/" + encodeURIComponent(id) + "/events?children=true&from=";
+  let url = base + "beginning";
+
+  // A run that is already running is joined midway: one "snapshot" event with the text so far,
+  // then the live events after it (no replay from the start, however long the run is). The
+  // timeline is drawn from the materialized record; the text comes from the snapshot only.
+  async function chooseStart() {
+    let run = null;
+    try {
+      run = await rs.getJson("/v1/workflows/" + encodeURIComponent(id));
+    } catch (e) {
+      run = null;
+    }
+    if (!run || run.status !== "RUNNING" || !(run.last_sequence > 0)) return;
+    url = base + "snapshot";
+    $("run-agent").textContent = run.agent_id || "Run";
+    if (run.started_at) {
+      state.started = Date.parse(run.started_at);
+      $("run-started").textContent = "started " + rs.time(run.started_at);
+    }
+    for (const s of run.steps || []) {
+      state.steps.set(s.step_key, { key: s.step_key, type: s.step_type, attempt: s.attempts || 1, startedAt: Date.parse(s.started_at),
+        finishedAt: s.finished_at ? Date.parse(s.finished_at) : null, durationMs: s.duration_ms, model: s.model, calls: [] });
+      if (!s.finished_at) {
+        joinedSteps.add(s.step_key);
+        textOf(s.step_key).attempt = s.attempts || 1;
+      }
+    }
+    for (const t of run.tool_results || []) state.tools.set(t.call_id, t);
+    renderTimeline();
+  }
+
+  function applySnapshot(snapshot) {
+    text.textContent = snapshot.text || "";
+    state.events = snapshot.last_sequence + 1;
+    $("run-events").textContent = state.events;
+    setStatus(snapshot.status);
+    text.dataset.snapshotSequence = String(snapshot.last_sequence);
+  }
 
   // In secure mode the EventSource carries the token as access_token; a refused connection (which
   // EventSource cannot tell from others) is checked with fetch(), which prompts for a token.
   function connect() {
+    $("sse-url").textContent = url;
     source = new EventSource(rs.withToken(url));
+    source.addEventListener("snapshot", (message) => {
+      state.sawEvent = true;
+      $("info").classList.add("hidden");
+      applySnapshot(JSON.parse(message.data));
+    });
     for (const type of ["agent_start", "step_start", "text_delta", "tool_call", "step_finish", "agent_finish", "error"]) {
       source.addEventListener(type, (message) => {
         // "error" is also the name of EventSource's own connection errors; those carry no data.
         if (!message.data) return;
         state.sawEvent = true;
         if (!state.cancelRequested) $("info").classList.add("hidden");
-        apply(JSON.parse(message.data));
+        dispatch(JSON.parse(message.data));
       });
     }
     source.addEventListener("stream_error", (message) => {
@@ -347,6 +445,6 @@
       }
     };
   }
-  connect();
+  chooseStart().then(connect);
   setInterval(() => { if (!state.ended) renderDuration(); }, 500);
 })();

@@ -4,6 +4,7 @@ import dev.runstream.client.internal.ClientRuntime;
 import dev.runstream.client.internal.StreamSession;
 import java.util.Collections;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
@@ -191,6 +192,75 @@ public final class RunstreamClient implements AutoCloseable {
   /** As {@link #resume(String, long)}, with options. */
   public WorkflowStream resume(String workflowId, long afterSequence, StreamOptions options) {
     return runtime.open(StreamSession.Kind.RESUME, workflowId, afterSequence, options, null);
+  }
+
+  /**
+   * Joins a run midway — snapshot plus tail: the run's text so far as one {@link RunSnapshot}
+   * ({@link WorkflowStream#snapshot()}, known once {@link WorkflowStream#opened()} completes), then
+   * the live events with sequences after the snapshot's last sequence N: no gap, no overlap. The
+   * snapshot comes from the topology's view with the position (partition and offset) it reflects;
+   * the stream reads the events topic from the next offset, so events the view had not applied yet
+   * are read from the log, and the cost does not grow with the length of the run — nothing is
+   * replayed from the run's start. {@link WorkflowStream#textChunks()} gives the snapshot's text as
+   * its first chunk, {@link WorkflowStream#text()} and {@link WorkflowStream#result()} the whole
+   * run.
+   *
+   * <pre>{@code
+   * try (WorkflowStream stream = client.join(runId)) {
+   *   stream.textChunks().forEach(ui::append);   // text so far, then each new delta
+   * }
+   * }</pre>
+   *
+   * <p>An ended run gives its snapshot and no events. When the view does not know the run (not
+   * started yet) or cannot answer, the snapshot is empty (last sequence -1) and the stream is a
+   * {@link #replay(String) replay}; when the view answers without a position (an older topology),
+   * the events after N are found from the run's replay index.
+   *
+   * @param workflowId the workflow
+   * @return the stream; consume it once and close it
+   */
+  public WorkflowStream join(String workflowId) {
+    return join(workflowId, StreamOptions.DEFAULTS);
+  }
+
+  /** As {@link #join(String)}, with options. */
+  public WorkflowStream join(String workflowId, StreamOptions options) {
+    return runtime.open(StreamSession.Kind.JOIN, workflowId, -1, options, null);
+  }
+
+  /**
+   * The run's state in the view now, with the position it reflects.
+   *
+   * @param workflowId the workflow
+   * @return the snapshot; fails with {@link UnknownWorkflowException} if the view does not know it,
+   *     {@link ViewUnavailableException} if no query instance answers
+   */
+  public CompletableFuture<RunSnapshot> view(String workflowId) {
+    return runtime.view(workflowId, null);
+  }
+
+  /**
+   * Read-your-event: the run's state at least as fresh as {@code atLeast}, the position of an event
+   * the caller has seen ({@link WorkflowStream#position()}). The topology's query service waits a
+   * bounded time ({@code topology.query.freshness.max.wait.ms}) for its store to apply the events
+   * topic up to that position (IQv2 {@code PositionBound}) before it answers.
+   *
+   * <pre>{@code
+   * ViewPosition seen = stream.position().orElseThrow();
+   * RunSnapshot run = client.view(runId, seen).get(40, TimeUnit.SECONDS);
+   * assert run.lastSequence() >= stream.lastSequence();
+   * }</pre>
+   *
+   * @param workflowId the workflow
+   * @param atLeast the position the answer must include
+   * @return the snapshot; fails with {@link ViewNotFreshException} (retriable) if the view did not
+   *     catch up within the server's wait, {@link UnknownWorkflowException} if the view does not
+   *     know the run even at that position, {@link ViewUnavailableException} if no query instance
+   *     answers
+   */
+  public CompletableFuture<RunSnapshot> view(String workflowId, ViewPosition atLeast) {
+    Objects.requireNonNull(atLeast, "atLeast");
+    return runtime.view(workflowId, atLeast);
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.runstream.client;
 
 import dev.runstream.schemas.AgentEvent;
 import java.util.Iterator;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
 import java.util.function.Consumer;
@@ -182,6 +183,37 @@ public interface WorkflowStream
    * @return the cursor: a sequence, or -1
    */
   long lastSequence();
+
+  /**
+   * The snapshot a {@linkplain RunstreamClient#join joined} stream started from: the run's text so
+   * far and the last sequence N it reflects; the stream's events are exactly those after N. Present
+   * once {@link #opened()} has completed, for a stream opened with {@code join}; empty otherwise.
+   *
+   * <pre>{@code
+   * WorkflowStream stream = client.join(runId);
+   * stream.opened().get(10, TimeUnit.SECONDS);
+   * RunSnapshot snap = stream.snapshot().orElseThrow();
+   * ui.show(snap.text());                       // the text so far, once
+   * stream.textChunks().skip(snap.text().isEmpty() ? 0 : 1).forEach(ui::append);
+   * }</pre>
+   *
+   * @return the snapshot, once known
+   */
+  default Optional<RunSnapshot> snapshot() {
+    return Optional.empty();
+  }
+
+  /**
+   * The position in the events topic of the latest event of this workflow the stream has read: pass
+   * it to {@link RunstreamClient#view(String, ViewPosition)} for a view that includes it
+   * (read-your-event). It may be ahead of the event the consumer is handling by the events still
+   * buffered; a view at least as fresh as it is at least as fresh as what was delivered.
+   *
+   * @return the position, empty before the first event
+   */
+  default Optional<ViewPosition> position() {
+    return Optional.empty();
+  }
 
   /**
    * Completes once the stream is open: its partition and start are known and it is reading. For a

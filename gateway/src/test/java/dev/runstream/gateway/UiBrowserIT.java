@@ -8,6 +8,7 @@ import dev.runstream.producer.AgentRun;
 import dev.runstream.producer.DemoAgent;
 import dev.runstream.producer.RunPlan;
 import dev.runstream.producer.RunStep;
+import dev.runstream.producer.TokenUsage;
 import dev.runstream.schemas.RunStatus;
 import dev.runstream.schemas.StepType;
 import java.io.File;
@@ -312,5 +313,76 @@ class UiBrowserIT {
     assertThat(browser.findElement(retriedRow).getText()).contains("attempt 2");
     assertThat(bed.awaitFinishedInTopology(run.workflowId()).path("text").asText())
         .isEqualTo(expected);
+  }
+
+  @Test
+  void shouldDropTheSnapshotsTextOfAStepWhenAJoinedRunRetriesIt() throws Exception {
+    AgentRun run = bed.publisher.startRun("retry-join-agent", "Explain retries to a late joiner");
+    RunStep intro = run.startStep("llm_1", StepType.LLM);
+    intro.textDelta("Intro. ");
+    intro.finish(null);
+    RunStep first = run.startStep("llm_2", StepType.LLM);
+    first.textDelta("FIRST-ATTEMPT ");
+    first.textDelta("cut short. ");
+    bed.publisher.flush();
+    bed.awaitRun(run.workflowId(), v -> v.path("last_sequence").asLong() >= 5);
+
+    // Joined midway: the first attempt's text arrives inside the snapshot, not as its own deltas.
+    browser.get(bed.uri("/run.html?id=" + run.workflowId()).toString());
+    WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
+    wait.until(d -> content("run-text").contains("cut short"));
+    assertThat(text("sse-url")).contains("from=snapshot");
+    first.textDelta("more of the first. ");
+    bed.publisher.flush();
+    wait.until(d -> content("run-text").contains("more of the first"));
+
+    RunStep second = first.retry();
+    second.textDelta("Second attempt.");
+    bed.publisher.flush();
+    wait.until(d -> content("run-text").contains("Second attempt."));
+    assertThat(content("run-text")).isEqualTo("Intro. Second attempt.");
+    second.finish(null);
+    run.finish("done").get(30, TimeUnit.SECONDS);
+    wait.until(d -> text("run-status").equals("FINISHED"));
+    assertThat(content("run-text")).isEqualTo("Intro. Second attempt.");
+    screenshot("run-joined-retried.png");
+  }
+
+  @Test
+  void shouldShowTheWholeTextOnceWhenARunIsOpenedMidway() throws Exception {
+    AgentRun run = bed.publisher.startRun("ui-join-agent", "write a long text");
+    RunStep llm = run.startStep("llm_1", StepType.LLM);
+    StringBuilder text = new StringBuilder();
+    for (int i = 0; i < 1_500; i++) {
+      String chunk = "w" + i + " ";
+      llm.textDelta(chunk);
+      text.append(chunk);
+    }
+    bed.publisher.flush();
+    bed.awaitRun(run.workflowId(), v -> v.path("last_sequence").asLong() >= 1_000);
+
+    // Opened midway: the page joins with one snapshot, then the deltas after it.
+    browser.get(bed.uri("/run.html?id=" + run.workflowId()).toString());
+    WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
+    wait.until(d -> !text("run-text").isEmpty());
+    assertThat(text("sse-url")).contains("from=snapshot");
+    long snapshotSequence =
+        Long.parseLong(
+            browser.findElement(By.id("run-text")).getDomAttribute("data-snapshot-sequence"));
+    assertThat(snapshotSequence).isGreaterThanOrEqualTo(1_000);
+    for (int i = 1_500; i < 1_800; i++) {
+      String chunk = "w" + i + " ";
+      llm.textDelta(chunk);
+      text.append(chunk);
+      if (i % 50 == 0) {
+        Thread.sleep(50);
+      }
+    }
+    llm.finish(null, "gpt-4o-mini", TokenUsage.of(10, 1_800));
+    run.finish("done").get(30, TimeUnit.SECONDS);
+    wait.until(d -> text("run-status").equals("FINISHED"));
+    String shown = browser.findElement(By.id("run-text")).getDomProperty("textContent");
+    assertThat(shown).as("the whole text, each delta once").isEqualTo(text.toString());
+    screenshot("run-joined.png");
   }
 }

@@ -133,7 +133,8 @@ public final class TopologyApp implements AutoCloseable {
   public static TopologyApp start(TopologyConfig config, TopologySerdes serdes) {
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(serdes, "serdes");
-    QueryServer server = new QueryServer(config.http(), config.queryToken());
+    QueryServer server =
+        new QueryServer(config.http(), config.queryToken(), config.queryFreshnessMaxWait());
     WorkflowTopology topology = null;
     try {
       TopologyConfig effective = prepareTopics(config);
@@ -154,7 +155,11 @@ public final class TopologyApp implements AutoCloseable {
             return StreamThreadExceptionResponse.REPLACE_THREAD;
           });
       streams.start();
-      server.start(streams, effective.usageWindows().size(), topology.internalMetrics());
+      server.start(
+          streams,
+          effective.usageWindows().size(),
+          topology.internalMetrics(),
+          effective.topics().events());
       log.info(
           "Topology {} started: application.server={}, events={}",
           effective.applicationId(),

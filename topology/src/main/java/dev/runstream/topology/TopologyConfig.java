@@ -157,6 +157,19 @@ public final class TopologyConfig {
   private static final String HTTP_FORWARD_TIMEOUT_MS_DOC =
       "Timeout, in milliseconds, of a query forwarded to the instance that owns the key.";
 
+  /** Key: how long a query with a freshness bound ({@code at_least}) waits for the store. */
+  public static final String QUERY_FRESHNESS_MAX_WAIT_MS_CONFIG =
+      "topology.query.freshness.max.wait.ms";
+
+  private static final String QUERY_FRESHNESS_MAX_WAIT_MS_DOC =
+      "Longest time, in milliseconds, a read-your-event query (GET /workflows/{id}?at_least="
+          + "partition:offset) waits for the run's store to have applied the events topic up to"
+          + " that offset before it answers 503 with Retry-After. 0 answers at once. At most"
+          + " 30000.";
+
+  /** Upper bound of {@link #QUERY_FRESHNESS_MAX_WAIT_MS_CONFIG}, known to the query's callers. */
+  public static final long QUERY_FRESHNESS_MAX_WAIT_MS_MAX = 30_000L;
+
   /** Key: the Kafka Streams state directory. */
   public static final String STATE_DIR_CONFIG = "topology.state.dir";
 
@@ -338,6 +351,13 @@ public final class TopologyConfig {
               Range.between(1L, 600_000L),
               Importance.LOW,
               HTTP_FORWARD_TIMEOUT_MS_DOC)
+          .define(
+              QUERY_FRESHNESS_MAX_WAIT_MS_CONFIG,
+              Type.LONG,
+              5_000L,
+              Range.between(0L, QUERY_FRESHNESS_MAX_WAIT_MS_MAX),
+              Importance.LOW,
+              QUERY_FRESHNESS_MAX_WAIT_MS_DOC)
           .define(STATE_DIR_CONFIG, Type.STRING, "", Importance.MEDIUM, STATE_DIR_DOC)
           .define(
               NUM_STREAM_THREADS_CONFIG,
@@ -707,6 +727,14 @@ public final class TopologyConfig {
         advertised,
         (Integer) values.get(HTTP_THREADS_CONFIG),
         Duration.ofMillis((Long) values.get(HTTP_FORWARD_TIMEOUT_MS_CONFIG)));
+  }
+
+  /**
+   * How long a read-your-event query waits for the store ({@link
+   * #QUERY_FRESHNESS_MAX_WAIT_MS_CONFIG}).
+   */
+  public Duration queryFreshnessMaxWait() {
+    return Duration.ofMillis((Long) values.get(QUERY_FRESHNESS_MAX_WAIT_MS_CONFIG));
   }
 
   private static boolean isWildcard(String host) {

@@ -133,6 +133,44 @@ class InteractiveQueryRoutingIT {
     assertThat(forwarded).as("requests to the non-owner were forwarded").isPositive();
   }
 
+  private static java.net.http.HttpResponse<String> raw(URI base, String pathAndQuery)
+      throws Exception {
+    return java.net.http.HttpClient.newHttpClient()
+        .send(
+            java.net.http.HttpRequest.newBuilder(base.resolve(pathAndQuery)).build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void shouldRouteReadYourEventQueriesByTheTokensPartitionWhenAskedAnyInstance() throws Exception {
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .until(
+            () ->
+                texts.keySet().stream()
+                    .allMatch(id -> get(a.httpAddress(), "workflows/" + id).status() == 200));
+    Set<String> servers = new HashSet<>();
+    for (Map.Entry<String, String> e : texts.entrySet()) {
+      String id = e.getKey();
+      String root = rootOf.get(id);
+      java.net.http.HttpResponse<String> plain =
+          raw(a.httpAddress(), "workflows/" + id + "?root=" + root);
+      String position = plain.headers().firstValue("X-Runstream-Position").orElseThrow();
+      assertThat(position).matches("\\d+:\\d+");
+      for (TopologyApp entry : List.of(a, b)) {
+        // No root hint, children included: the token's partition says where the run lives.
+        java.net.http.HttpResponse<String> fresh =
+            raw(entry.httpAddress(), "workflows/" + id + "?at_least=" + position);
+        assertThat(fresh.statusCode()).as("%s via %s", id, entry.httpAddress()).isEqualTo(200);
+        assertThat(ItSupport.JSON.readTree(fresh.body()).path("text").asText())
+            .isEqualTo(e.getValue());
+        assertThat(fresh.headers().firstValue("X-Runstream-Position")).contains(position);
+        servers.add(fresh.headers().firstValue(TopologyApp.SERVED_BY_HEADER).orElseThrow());
+      }
+    }
+    assertThat(servers).as("answered by each partition's owner").hasSize(2);
+  }
+
   @Test
   void shouldFindSubWorkflowWithoutRootHintWhenItLivesOnAnotherInstance() {
     await()

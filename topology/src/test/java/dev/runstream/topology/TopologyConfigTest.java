@@ -88,6 +88,27 @@ class TopologyConfigTest {
   }
 
   @Test
+  void shouldBoundTheReadYourEventWaitWhenItIsConfigured() {
+    assertThat(TopologyConfig.newBuilder().isolated().build().queryFreshnessMaxWait())
+        .isEqualTo(Duration.ofSeconds(5));
+    assertThat(
+            TopologyConfig.newBuilder()
+                .isolated()
+                .set(TopologyConfig.QUERY_FRESHNESS_MAX_WAIT_MS_CONFIG, 250L)
+                .build()
+                .queryFreshnessMaxWait())
+        .isEqualTo(Duration.ofMillis(250));
+    assertThatThrownBy(
+            () ->
+                TopologyConfig.newBuilder()
+                    .isolated()
+                    .set(TopologyConfig.QUERY_FRESHNESS_MAX_WAIT_MS_CONFIG, 60_000L)
+                    .build())
+        .isInstanceOf(TopologyConfigException.class)
+        .hasMessageContaining(TopologyConfig.QUERY_FRESHNESS_MAX_WAIT_MS_CONFIG);
+  }
+
+  @Test
   void shouldRefuseUnknownKeysAndInconsistentValues() {
     assertThatThrownBy(() -> TopologyConfig.isolated(Map.of("topology.http.prot", 1)))
         .isInstanceOf(TopologyConfigException.class)

@@ -10,9 +10,13 @@ import dev.runstream.client.ClientStats;
 import dev.runstream.client.EventsExpiredException;
 import dev.runstream.client.InvalidCursorException;
 import dev.runstream.client.RunResult;
+import dev.runstream.client.RunSnapshot;
 import dev.runstream.client.RunstreamClientException;
 import dev.runstream.client.StreamFailedException;
 import dev.runstream.client.StreamOptions;
+import dev.runstream.client.UnknownWorkflowException;
+import dev.runstream.client.ViewNotFreshException;
+import dev.runstream.client.ViewPosition;
 import dev.runstream.client.ViewUnavailableException;
 import dev.runstream.client.WorkflowStream;
 import java.time.Duration;
@@ -290,6 +294,41 @@ public final class ClientRuntime implements AutoCloseable {
     }
   }
 
+  /** The view's snapshot of the run, at least as fresh as {@code atLeast} when not null. */
+  public CompletableFuture<RunSnapshot> view(String workflowId, ViewPosition atLeast) {
+    requireId(workflowId);
+    ensureOpen();
+    CompletableFuture<ViewClient.Lookup> lookup =
+        atLeast == null
+            ? view.lookup(workflowId, (String) null)
+            : view.lookupAtLeast(workflowId, atLeast);
+    return lookup.thenApply(
+        l -> {
+          if (l instanceof ViewClient.Lookup.Found found) {
+            stats.viewAnswers.increment();
+            return found.snapshot().toRunSnapshot();
+          }
+          if (l instanceof ViewClient.Lookup.NotFound) {
+            throw new UnknownWorkflowException(
+                workflowId,
+                atLeast == null
+                    ? "the view does not know it"
+                    : "the view does not know it at position " + atLeast);
+          }
+          if (l instanceof ViewClient.Lookup.NotFresh notFresh) {
+            throw new ViewNotFreshException(
+                "the view of workflow " + workflowId + " is not fresh: " + notFresh.reason());
+          }
+          stats.viewUnavailable.increment();
+          throw new ViewUnavailableException(
+              "the view of workflow "
+                  + workflowId
+                  + " is unavailable: "
+                  + ((ViewClient.Lookup.Unavailable) l).reason(),
+              null);
+        });
+  }
+
   public ClientStats clientStats() {
     return new ClientStats(
         sessions.size(),
@@ -356,9 +395,11 @@ public final class ClientRuntime implements AutoCloseable {
               ? settings.rootWorkflowId()
               : snapshot != null ? snapshot.rootWorkflowId() : s.workflowId();
       int partition =
-          snapshot != null && snapshot.hasIndex()
-              ? snapshot.firstEventPartition()
-              : Partitioning.partitionFor(root, partitionCount());
+          snapshot != null && snapshot.hasPosition()
+              ? snapshot.positionPartition()
+              : snapshot != null && snapshot.hasIndex()
+                  ? snapshot.firstEventPartition()
+                  : Partitioning.partitionFor(root, partitionCount());
       TopicPartition tp = new TopicPartition(topic, partition);
       s.bind(root, partition);
       if (s.kind() == StreamSession.Kind.TAIL) {
@@ -371,6 +412,18 @@ public final class ClientRuntime implements AutoCloseable {
         s.markOpened();
         return;
       }
+      if (s.kind() == StreamSession.Kind.JOIN) {
+        s.joinAt(snapshot != null ? snapshot : ViewSnapshot.empty(s.workflowId(), root));
+        if (snapshot != null && snapshot.isTerminal()) {
+          s.completeNow();
+          return;
+        }
+        if (snapshot != null && snapshot.hasPosition()) {
+          // Snapshot plus tail: the events after the view's position, whatever the run's length.
+          catchUp(s, tp, null, null, snapshot.positionOffset() + 1);
+          return;
+        }
+      }
       long after = s.afterSequence();
       if (s.kind() == StreamSession.Kind.RESUME && snapshot != null && snapshot.isTerminal()) {
         if (after > snapshot.lastSequence()) {
@@ -381,6 +434,17 @@ public final class ClientRuntime implements AutoCloseable {
           s.completeNow();
           return;
         }
+      }
+      if (s.kind() == StreamSession.Kind.RESUME
+          && snapshot != null
+          && snapshot.hasPosition()
+          && after == snapshot.lastSequence()
+          && !s.settings().includeChildren()) {
+        // Resuming exactly at the view's last sequence (text() and result() of a running run):
+        // every event after it is past the view's position, so read from there, not from the
+        // run's first event.
+        catchUp(s, tp, null, null, snapshot.positionOffset() + 1);
+        return;
       }
       catchUp(s, tp, snapshot, lookup, -1);
     } catch (Throwable e) {

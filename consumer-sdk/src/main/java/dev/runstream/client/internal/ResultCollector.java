@@ -28,7 +28,7 @@ import java.util.Map;
  */
 public final class ResultCollector {
   private final String workflowId;
-  private final AttemptText text;
+  private AttemptText text;
   private final Map<String, ToolResult.Builder> tools = new LinkedHashMap<>();
   private final Map<String, String> toolStepCalls = new HashMap<>();
   private Usage stepUsage;
@@ -47,7 +47,15 @@ public final class ResultCollector {
 
   /** Starts from a view snapshot of a running workflow, to add the events after it. */
   public ResultCollector(ViewSnapshot snapshot) {
-    this.workflowId = snapshot.workflowId();
+    this(snapshot.workflowId());
+    seed(snapshot);
+  }
+
+  /**
+   * Starts from a view snapshot of a running workflow: call before the first event, on a collector
+   * that has seen nothing.
+   */
+  public void seed(ViewSnapshot snapshot) {
     this.text = new AttemptText(snapshot.text());
     this.stepUsage = snapshot.usage();
     this.totalSteps = snapshot.totalSteps();

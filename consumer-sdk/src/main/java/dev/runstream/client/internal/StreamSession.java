@@ -5,12 +5,14 @@ import dev.runstream.client.GapPolicy;
 import dev.runstream.client.InvalidCursorException;
 import dev.runstream.client.OverflowPolicy;
 import dev.runstream.client.RunResult;
+import dev.runstream.client.RunSnapshot;
 import dev.runstream.client.RunstreamClientException;
 import dev.runstream.client.SkippedRecordException;
 import dev.runstream.client.StreamTimeoutException;
 import dev.runstream.client.SubscriberOverflowException;
 import dev.runstream.client.TextChunk;
 import dev.runstream.client.UnknownWorkflowException;
+import dev.runstream.client.ViewPosition;
 import dev.runstream.client.WorkflowStream;
 import dev.runstream.schemas.AgentEvent;
 import dev.runstream.schemas.EventType;
@@ -27,11 +29,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
 import java.util.concurrent.RejectedExecutionException;
@@ -40,6 +44,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 import org.slf4j.Logger;
@@ -74,7 +79,9 @@ public final class StreamSession implements WorkflowStream {
   public enum Kind {
     REPLAY,
     TAIL,
-    RESUME
+    RESUME,
+    /** A late joiner: the view's snapshot, then the events after its last sequence. */
+    JOIN
   }
 
   enum State {
@@ -91,7 +98,10 @@ public final class StreamSession implements WorkflowStream {
   private final ClientRuntime runtime;
   private final String workflowId;
   private final Kind kind;
-  private final long afterSequence;
+  private volatile long afterSequence;
+  private volatile ViewSnapshot joined;
+  private volatile long currentOffset = -1;
+  private volatile long lastOffset = -1;
   private final StreamSettings settings;
   private final SubscriberBuffer buffer;
   private final long openedNanos;
@@ -102,7 +112,7 @@ public final class StreamSession implements WorkflowStream {
   // Guarded by lock.
   private State state = State.OPENING;
   private String rootId;
-  private int partition = -1;
+  private volatile int partition = -1;
   private boolean primaryIsRoot;
   private final Set<String> descendants = new HashSet<>();
   private final Map<String, SequenceTracker<AgentEvent>> trackers = new HashMap<>(4);
@@ -148,6 +158,43 @@ public final class StreamSession implements WorkflowStream {
 
   long afterSequence() {
     return afterSequence;
+  }
+
+  /**
+   * A join starts from {@code base}: the events after its last sequence follow. Called once, before
+   * anything is read for the session.
+   */
+  void joinAt(ViewSnapshot base) {
+    lock.lock();
+    try {
+      this.joined = base;
+      this.afterSequence = base.lastSequence();
+      this.lastEnqueued = base.lastSequence();
+      this.lastDelivered = base.lastSequence();
+      this.cursorReached = true;
+      if (base.hasPosition()) {
+        this.lastOffset = base.positionOffset();
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public Optional<RunSnapshot> snapshot() {
+    ViewSnapshot j = joined;
+    return j == null ? Optional.empty() : Optional.of(j.toRunSnapshot());
+  }
+
+  @Override
+  public Optional<ViewPosition> position() {
+    long offset = lastOffset;
+    int p = partition;
+    return offset < 0 || p < 0 ? Optional.empty() : Optional.of(new ViewPosition(p, offset));
+  }
+
+  private boolean afterCursor() {
+    return kind == Kind.RESUME || kind == Kind.JOIN;
   }
 
   StreamSettings settings() {
@@ -342,7 +389,7 @@ public final class StreamSession implements WorkflowStream {
         noteCursor(m.sequence());
         // A terminal event at or below a resume cursor says where the workflow ended.
         return !duplicate
-            || (kind == Kind.RESUME && m.sequence() <= afterSequence && m.isTerminalByHeader());
+            || (afterCursor() && m.sequence() <= afterSequence && m.isTerminalByHeader());
       }
       return true;
     }
@@ -666,6 +713,7 @@ public final class StreamSession implements WorkflowStream {
 
   /** Applies one record to the trackers. Holds the lock. */
   private void apply(RecordMeta m, AgentEvent event, RuntimeException failure, long now, Out out) {
+    currentOffset = m.offset();
     if (failure != null) {
       String wf = m.workflowId();
       if (wf != null && !belongs(wf) && !(settings.includeChildren() && !primaryIsRoot)) {
@@ -684,7 +732,7 @@ public final class StreamSession implements WorkflowStream {
     if (wf.equals(workflowId)) {
       noteCursor(event.getSequence());
       sawPrimary = true;
-      if (kind == Kind.RESUME
+      if (afterCursor()
           && event.getSequence() <= afterSequence
           && EventType.of(event).isTerminal()) {
         out.terminal = true;
@@ -725,7 +773,7 @@ public final class StreamSession implements WorkflowStream {
     if (t == null) {
       long expected;
       if (wf.equals(workflowId)) {
-        expected = kind == Kind.REPLAY ? 0 : kind == Kind.RESUME ? afterSequence + 1 : -1;
+        expected = kind == Kind.REPLAY ? 0 : afterCursor() ? afterSequence + 1 : -1;
       } else {
         expected = kind == Kind.REPLAY ? 0 : -1;
       }
@@ -748,6 +796,7 @@ public final class StreamSession implements WorkflowStream {
         out.items.add(event);
         if (primary) {
           lastEnqueued = sequence;
+          lastOffset = Math.max(lastOffset, currentOffset);
           if (EventType.of(event).isTerminal()) {
             out.terminal = true;
           }
@@ -839,25 +888,56 @@ public final class StreamSession implements WorkflowStream {
   public Stream<String> textChunks() {
     claim("textChunks");
     AttemptText attempts = AttemptText.attemptsOnly();
-    return StreamSupport.stream(
-            Spliterators.spliteratorUnknownSize(
-                new BlockingIterator(), Spliterator.ORDERED | Spliterator.NONNULL),
-            false)
-        .flatMap(e -> textChanges(attempts, e).stream())
-        .filter(c -> c instanceof TextChunk.Delta)
-        .map(c -> ((TextChunk.Delta) c).text())
-        .onClose(this::close);
+    Stream<String> deltas =
+        StreamSupport.stream(
+                Spliterators.spliteratorUnknownSize(
+                    new BlockingIterator(), Spliterator.ORDERED | Spliterator.NONNULL),
+                false)
+            .flatMap(e -> textChanges(attempts, e).stream())
+            .filter(c -> c instanceof TextChunk.Delta)
+            .map(c -> ((TextChunk.Delta) c).text());
+    if (kind == Kind.JOIN) {
+      // The snapshot's text first, as one chunk, once the stream has found it.
+      Stream<String> head =
+          Stream.<Supplier<String>>of(this::joinedText)
+              .map(Supplier::get)
+              .filter(t -> !t.isEmpty());
+      deltas = Stream.concat(head, deltas);
+    }
+    return deltas.onClose(this::close);
+  }
+
+  /** The joined snapshot's text, once opened; throws the stream's failure if it did not open. */
+  private String joinedText() {
+    try {
+      opened.join();
+    } catch (CompletionException | CancellationException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof RunstreamClientException r) {
+        throw r;
+      }
+      return "";
+    }
+    ViewSnapshot j = joined;
+    return j == null ? "" : j.text();
   }
 
   @Override
   public Stream<TextChunk> textUpdates() {
     claim("textUpdates");
-    AttemptText text = new AttemptText();
+    // A join's text starts as the snapshot's, so that a reset's text is the whole text so far.
+    AttemptText[] text = {null};
     return StreamSupport.stream(
             Spliterators.spliteratorUnknownSize(
                 new BlockingIterator(), Spliterator.ORDERED | Spliterator.NONNULL),
             false)
-        .flatMap(e -> textChanges(text, e).stream())
+        .flatMap(
+            e -> {
+              if (text[0] == null) {
+                text[0] = kind == Kind.JOIN ? new AttemptText(joinedText()) : new AttemptText();
+              }
+              return textChanges(text[0], e).stream();
+            })
         .onClose(this::close);
   }
 
@@ -927,12 +1007,33 @@ public final class StreamSession implements WorkflowStream {
   /** Consumes the stream into {@code collector}. */
   CompletableFuture<RunResult> collect(ResultCollector collector, String how) {
     CompletableFuture<RunResult> result = new CompletableFuture<>();
-    CompletableFuture<Void> done = forEach(collector::accept, how);
+    AtomicBoolean seeded = new AtomicBoolean(kind != Kind.JOIN);
+    // A join's collector starts from the snapshot, known before any event is buffered.
+    Runnable seed =
+        () -> {
+          ViewSnapshot j = joined;
+          if (j != null && seeded.compareAndSet(false, true)) {
+            collector.seed(j);
+          }
+        };
+    CompletableFuture<Void> done =
+        forEach(
+            e -> {
+              seed.run();
+              collector.accept(e);
+            },
+            how);
     done.whenComplete(
         (ok, error) -> {
           if (error != null) {
             result.completeExceptionally(unwrap(error));
           } else {
+            ViewSnapshot j = joined;
+            if (kind == Kind.JOIN && j != null && j.isTerminal() && !seeded.get()) {
+              result.complete(ResultCollector.fromView(j));
+              return;
+            }
+            seed.run();
             result.complete(collector.result());
           }
         });

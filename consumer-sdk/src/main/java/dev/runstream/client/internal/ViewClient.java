@@ -2,6 +2,7 @@ package dev.runstream.client.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.runstream.client.ViewPosition;
 import dev.runstream.schemas.QueryServiceToken;
 import dev.runstream.schemas.RunError;
 import dev.runstream.schemas.RunStatus;
@@ -44,9 +45,21 @@ public final class ViewClient {
 
     /** No instance answered usefully. */
     record Unavailable(String reason) implements Lookup {}
+
+    /** A read-your-event lookup: the view did not reach the position in the server's wait. */
+    record NotFresh(String reason) implements Lookup {}
   }
 
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** The query service's header naming the position an answer reflects. */
+  public static final String POSITION_HEADER = "X-Runstream-Position";
+
+  /**
+   * The longest a read-your-event query may wait on the server ({@code
+   * topology.query.freshness.max.wait.ms} is at most this), added to the request timeout.
+   */
+  static final Duration MAX_FRESHNESS_WAIT = Duration.ofSeconds(30);
 
   private final List<String> baseUrls;
   private final Duration timeout;
@@ -92,21 +105,34 @@ public final class ViewClient {
         "/workflows/"
             + encode(workflowId)
             + (rootHint == null || rootHint.equals(workflowId) ? "" : "?root=" + encode(rootHint));
-    return lookup(path, 0, null);
+    return lookup(path, 0, null, timeout);
+  }
+
+  /**
+   * A read-your-event lookup: the view as of at least {@code atLeast} ({@code ?at_least=}); the
+   * server waits for its store up to its bound, so the request may take that much longer.
+   */
+  public CompletableFuture<Lookup> lookupAtLeast(String workflowId, ViewPosition atLeast) {
+    if (baseUrls.isEmpty()) {
+      return CompletableFuture.completedFuture(new Lookup.Unavailable("the view is disabled"));
+    }
+    String path = "/workflows/" + encode(workflowId) + "?at_least=" + encode(atLeast.toString());
+    return lookup(path, 0, null, timeout.plus(MAX_FRESHNESS_WAIT));
   }
 
   private static String encode(String s) {
     return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
-  private CompletableFuture<Lookup> lookup(String path, int index, String previous) {
+  private CompletableFuture<Lookup> lookup(
+      String path, int index, String previous, Duration requestTimeout) {
     if (index >= baseUrls.size()) {
       return CompletableFuture.completedFuture(new Lookup.Unavailable(previous));
     }
     String url = baseUrls.get(index) + path;
     HttpRequest.Builder builder =
         HttpRequest.newBuilder(URI.create(url))
-            .timeout(timeout)
+            .timeout(requestTimeout)
             .header("Accept", "application/json")
             .GET();
     if (authorization != null) {
@@ -119,24 +145,50 @@ public final class ViewClient {
               if (error != null) {
                 return (Lookup) new Lookup.Unavailable(url + ": " + rootCause(error));
               }
-              return interpret(url, response.statusCode(), response.body());
+              return interpret(
+                  url,
+                  response.statusCode(),
+                  response.body(),
+                  response.headers().firstValue(POSITION_HEADER).orElse(null));
             })
         .thenCompose(
             lookup ->
                 lookup instanceof Lookup.Unavailable u
-                    ? lookup(path, index + 1, u.reason())
+                    ? lookup(path, index + 1, u.reason(), requestTimeout)
                     : CompletableFuture.completedFuture(lookup));
   }
 
-  private static Lookup interpret(String url, int status, byte[] body) {
+  private static Lookup interpret(String url, int status, byte[] body, String position) {
     if (status == 404) {
       return new Lookup.NotFound();
+    }
+    if (status == 503) {
+      try {
+        JsonNode error = JSON.readTree(body);
+        if (error != null && "not_fresh".equals(error.path("reason").asText())) {
+          return new Lookup.NotFresh(error.path("error").asText("the view is not fresh enough"));
+        }
+      } catch (IOException | RuntimeException e) {
+        // not JSON: unavailable
+      }
+    }
+    if (status == 400) {
+      return new Lookup.Unavailable(url + " refused the request (HTTP 400)");
     }
     if (status != 200) {
       return new Lookup.Unavailable(url + " answered HTTP " + status);
     }
     try {
-      return new Lookup.Found(parse(JSON.readTree(body)));
+      ViewSnapshot snapshot = parse(JSON.readTree(body));
+      if (position != null) {
+        try {
+          ViewPosition p = ViewPosition.parse(position);
+          snapshot = snapshot.withPosition(p.partition(), p.offset());
+        } catch (IllegalArgumentException e) {
+          // an unreadable position is no position
+        }
+      }
+      return new Lookup.Found(snapshot);
     } catch (IOException | RuntimeException e) {
       return new Lookup.Unavailable(url + " answered a body that is not a workflow view: " + e);
     }

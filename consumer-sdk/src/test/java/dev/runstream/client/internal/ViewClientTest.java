@@ -55,6 +55,16 @@ class ViewClientTest {
             case "wf 1" -> {
               status = 200;
               body = FINISHED.getBytes(StandardCharsets.UTF_8);
+              exchange.getResponseHeaders().set("X-Runstream-Position", "3:4321");
+            }
+            case "stale" -> {
+              status = 503;
+              body =
+                  ("{\"status\":503,\"reason\":\"not_fresh\",\"error\":\"has not applied offset"
+                          + " 9 (query "
+                          + exchange.getRequestURI().getRawQuery()
+                          + ")\"}")
+                      .getBytes(StandardCharsets.UTF_8);
             }
             case "broken" -> {
               status = 500;
@@ -118,6 +128,29 @@ class ViewClientTest {
     assertThat(s.hasIndex()).isTrue();
     assertThat(s.firstEventPartition()).isEqualTo(3);
     assertThat(s.firstEventOffset()).isEqualTo(1234);
+  }
+
+  @Test
+  void shouldReadThePositionHeaderWhenTheViewSendsIt() throws Exception {
+    ViewClient.Lookup lookup = client(url()).lookup("wf 1").get(5, TimeUnit.SECONDS);
+    ViewSnapshot s = ((ViewClient.Lookup.Found) lookup).snapshot();
+    assertThat(s.hasPosition()).isTrue();
+    assertThat(s.positionPartition()).isEqualTo(3);
+    assertThat(s.positionOffset()).isEqualTo(4321);
+    assertThat(s.toRunSnapshot().position())
+        .isEqualTo(new dev.runstream.client.ViewPosition(3, 4321));
+  }
+
+  @Test
+  void shouldAnswerNotFreshWithoutTryingOthersWhenTheViewCannotCatchUp() throws Exception {
+    ViewClient.Lookup lookup =
+        client(url(), url())
+            .lookupAtLeast("stale", new dev.runstream.client.ViewPosition(1, 9))
+            .get(5, TimeUnit.SECONDS);
+    assertThat(lookup).isInstanceOf(ViewClient.Lookup.NotFresh.class);
+    assertThat(((ViewClient.Lookup.NotFresh) lookup).reason())
+        .contains("has not applied offset 9")
+        .contains("at_least=1%3A9");
   }
 
   @Test

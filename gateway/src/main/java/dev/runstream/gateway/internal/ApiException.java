@@ -34,6 +34,9 @@ public final class ApiException extends RuntimeException {
   /** Code of the topology's query service being unreachable or not ready. */
   public static final String TOPOLOGY_UNAVAILABLE = "topology_unavailable";
 
+  /** Code of a read-your-event query whose view did not catch up within the bounded wait. */
+  public static final String VIEW_NOT_FRESH = "view_not_fresh";
+
   /** Code of the Kafka broker being unreachable. */
   public static final String BROKER_UNAVAILABLE = "broker_unavailable";
 

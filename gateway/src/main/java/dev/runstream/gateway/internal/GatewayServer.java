@@ -168,7 +168,7 @@ public final class GatewayServer implements AutoCloseable {
         "/v1/workflows/{id}",
         ctx -> {
           String id = params.workflowId(ctx.pathParam("id"));
-          json(ctx, scope.run(id, topology.run(id)));
+          json(ctx, scope.run(id, topology.run(id, params.atLeast(query(ctx)))));
         });
     app.get("/v1/workflows", ctx -> json(ctx, scope.list(topology.list(params.list(query(ctx))))));
     app.get(

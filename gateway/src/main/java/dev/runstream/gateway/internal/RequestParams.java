@@ -87,9 +87,50 @@ public final class RequestParams {
    * @param afterSequence the cursor to resume after, if any ({@code Last-Event-ID})
    * @param fromNow tail from now instead of replaying from the first event (ignored with a cursor)
    * @param includeChildren whether child workflows' events are included
+   * @param fromSnapshot join midway: a {@code snapshot} event with the text so far, then the events
+   *     after it ({@code from=snapshot}; ignored with a cursor)
    */
   public record SseRequest(
-      String workflowId, OptionalLong afterSequence, boolean fromNow, boolean includeChildren) {}
+      String workflowId,
+      OptionalLong afterSequence,
+      boolean fromNow,
+      boolean includeChildren,
+      boolean fromSnapshot) {
+
+    /** A request that does not join from a snapshot. */
+    public SseRequest(
+        String workflowId, OptionalLong afterSequence, boolean fromNow, boolean includeChildren) {
+      this(workflowId, afterSequence, fromNow, includeChildren, false);
+    }
+  }
+
+  private static final Pattern POSITION = Pattern.compile("[0-9]{1,10}:[0-9]{1,19}");
+
+  /**
+   * The {@code at_least} parameter of {@code GET /v1/workflows/{id}}: a position {@code
+   * partition:offset}, or null when absent.
+   *
+   * @throws ApiException 400 {@code invalid_parameter} if malformed
+   */
+  public String atLeast(Map<String, List<String>> query) {
+    String token = first(query, "at_least");
+    if (token == null) {
+      return null;
+    }
+    if (token.length() > 32 || !POSITION.matcher(token).matches()) {
+      throw invalid(
+          "at_least",
+          token.length() > 32 ? token.substring(0, 32) + "…" : token,
+          "a position partition:offset such as 0:1234 (the X-Runstream-Position of an answer)");
+    }
+    try {
+      Integer.parseInt(token.substring(0, token.indexOf(':')));
+      Long.parseLong(token.substring(token.indexOf(':') + 1));
+    } catch (NumberFormatException e) {
+      throw invalid("at_least", token, "a partition and an offset in range");
+    }
+    return token;
+  }
 
   /**
    * A list request.
@@ -169,15 +210,18 @@ public final class RequestParams {
       after = OptionalLong.of(Long.parseLong(trimmed));
     }
     String from = first(query, "from");
-    boolean fromNow;
+    boolean fromNow = false;
+    boolean fromSnapshot = false;
     if (from == null || from.equals("beginning")) {
       fromNow = false;
     } else if (from.equals("now")) {
       fromNow = true;
+    } else if (from.equals("snapshot")) {
+      fromSnapshot = true;
     } else {
-      throw invalid("from", from, "beginning or now");
+      throw invalid("from", from, "beginning, now or snapshot");
     }
-    return new SseRequest(id, after, fromNow, bool(query, "children"));
+    return new SseRequest(id, after, fromNow, bool(query, "children"), fromSnapshot);
   }
 
   /**

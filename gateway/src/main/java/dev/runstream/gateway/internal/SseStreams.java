@@ -8,6 +8,7 @@ import dev.runstream.client.ClientClosedException;
 import dev.runstream.client.EventsExpiredException;
 import dev.runstream.client.InvalidCursorException;
 import dev.runstream.client.OverflowPolicy;
+import dev.runstream.client.RunSnapshot;
 import dev.runstream.client.RunstreamClient;
 import dev.runstream.client.RunstreamClientException;
 import dev.runstream.client.StreamOptions;
@@ -45,9 +46,11 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li>The id, cursor and options are validated (400).
  *   <li>The stream is opened — {@code resume} after the {@code Last-Event-ID} sequence, else {@code
- *       replay} ({@code from=beginning}) or {@code tail} ({@code from=now}) — and the handler waits
- *       until it has found its start, so an unknown workflow (404), a cursor past the end (400),
- *       aged-out events (410) or an unreachable broker (503) get a JSON error, not a broken stream.
+ *       replay} ({@code from=beginning}), {@code tail} ({@code from=now}) or {@code join} ({@code
+ *       from=snapshot}: first one {@code snapshot} event with the text so far, {@code id:} its last
+ *       sequence N, then the events after N) — and the handler waits until it has found its start,
+ *       so an unknown workflow (404), a cursor past the end (400), aged-out events (410) or an
+ *       unreachable broker (503) get a JSON error, not a broken stream.
  *   <li>Then the response turns into {@code text/event-stream}: {@code retry:}, then one event per
  *       agent event, {@code id:} its sequence. A child workflow's event (with {@code
  *       children=true}) carries the cursor of the requested workflow instead, which is what
@@ -159,7 +162,7 @@ public final class SseStreams implements AutoCloseable {
     try {
       stream = open(request);
       awaitOpened(stream, request);
-      Forwarder forwarder = new Forwarder(request);
+      Forwarder forwarder = new Forwarder(request, stream.snapshot().orElse(null));
       stream.subscribe(forwarder);
       if (view == null && (!tail || scope.isScoped())) {
         // Not in the view (yet): hold the response until the first event shows the workflow
@@ -224,6 +227,9 @@ public final class SseStreams implements AutoCloseable {
     String id = request.workflowId();
     if (request.afterSequence().isPresent()) {
       return client.resume(id, request.afterSequence().getAsLong(), options);
+    }
+    if (request.fromSnapshot()) {
+      return client.join(id, options);
     }
     return request.fromNow() ? client.tail(id, options) : client.replay(id, options);
   }
@@ -314,9 +320,33 @@ public final class SseStreams implements AutoCloseable {
     private Throwable pendingError;
     private boolean pendingComplete;
 
-    Forwarder(RequestParams.SseRequest request) {
+    private final RunSnapshot snapshot;
+
+    Forwarder(RequestParams.SseRequest request, RunSnapshot snapshot) {
       this.workflowId = request.workflowId();
       this.cursor = request.afterSequence().orElse(-1);
+      this.snapshot = snapshot;
+    }
+
+    /** The {@code snapshot} event of a join: the text so far, {@code id:} its last sequence. */
+    private boolean writeSnapshot() {
+      cursor = snapshot.lastSequence();
+      ObjectNode body = JSON.createObjectNode();
+      body.put("workflow_id", snapshot.workflowId());
+      body.put("root_workflow_id", snapshot.rootWorkflowId());
+      body.put("status", snapshot.status().name());
+      body.put("last_sequence", snapshot.lastSequence());
+      body.put("text", snapshot.text());
+      if (snapshot.position() != null) {
+        body.put("position", snapshot.position().toString());
+      }
+      String id = cursor < 0 ? null : Long.toString(cursor);
+      if (connection.event(id, "snapshot", body.toString())) {
+        metrics.eventSent("snapshot");
+        return true;
+      }
+      subscription.cancel();
+      return false;
     }
 
     /** Waits for the first event or the end; throws the HTTP answer if the stream failed. */
@@ -349,6 +379,9 @@ public final class SseStreams implements AutoCloseable {
         error = pendingError;
         complete = pendingComplete;
         pendingEvent = null;
+      }
+      if (snapshot != null && !writeSnapshot()) {
+        return;
       }
       if (event != null && !write(event)) {
         return;

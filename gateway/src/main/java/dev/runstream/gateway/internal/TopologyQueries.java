@@ -61,12 +61,31 @@ public final class TopologyQueries {
    * @throws ApiException {@link ApiException#unknownWorkflow} if the topology does not know it
    */
   public byte[] run(String workflowId) {
+    return run(workflowId, null);
+  }
+
+  /**
+   * The materialized run at least as fresh as {@code atLeast} ({@code partition:offset}), when not
+   * null: the topology waits for its store up to its bound (at most {@link #MAX_FRESHNESS_WAIT}).
+   *
+   * @throws ApiException {@link ApiException#unknownWorkflow} if the topology does not know it, 503
+   *     {@link ApiException#VIEW_NOT_FRESH} if the view did not catch up in time
+   */
+  public byte[] run(String workflowId, String atLeast) {
     try {
-      return get("/workflows/" + encode(workflowId), "workflow " + workflowId);
+      return get(
+          "/workflows/"
+              + encode(workflowId)
+              + (atLeast == null ? "" : "?at_least=" + encode(atLeast)),
+          "workflow " + workflowId,
+          atLeast == null ? timeout : timeout.plus(MAX_FRESHNESS_WAIT));
     } catch (ApiException e) {
       throw e.status() == 404 ? ApiException.unknownWorkflow(workflowId) : e;
     }
   }
+
+  /** Upper bound of the topology's {@code topology.query.freshness.max.wait.ms}. */
+  static final Duration MAX_FRESHNESS_WAIT = Duration.ofSeconds(30);
 
   /** Runs without text and steps: {@code {"workflows": [...], "count": n}}. */
   public byte[] list(RequestParams.ListRequest request) {
@@ -117,11 +136,18 @@ public final class TopologyQueries {
   }
 
   private byte[] get(String pathAndQuery, String what) {
+    return get(pathAndQuery, what, timeout);
+  }
+
+  private byte[] get(String pathAndQuery, String what, Duration requestTimeout) {
     String lastProblem = "no query URL configured";
     for (URI base : baseUrls) {
       HttpResponse<byte[]> r;
       try {
-        r = http.send(request(base, pathAndQuery), HttpResponse.BodyHandlers.ofByteArray());
+        r =
+            http.send(
+                request(base, pathAndQuery, requestTimeout),
+                HttpResponse.BodyHandlers.ofByteArray());
       } catch (IOException e) {
         lastProblem = base + " did not answer: " + e;
         LOG.debug("topology query {} failed at {}", pathAndQuery, base, e);
@@ -135,6 +161,9 @@ public final class TopologyQueries {
         return r.body();
       }
       String message = message(r.body(), status);
+      if (status == 503 && "not_fresh".equals(field(r.body(), "reason"))) {
+        throw ApiException.unavailable(ApiException.VIEW_NOT_FRESH, message);
+      }
       if (status == 404) {
         throw ApiException.notFound("no " + what + ": " + message);
       }
@@ -154,15 +183,28 @@ public final class TopologyQueries {
   }
 
   private HttpRequest request(URI base, String pathAndQuery) {
+    return request(base, pathAndQuery, timeout);
+  }
+
+  private HttpRequest request(URI base, String pathAndQuery, Duration requestTimeout) {
     HttpRequest.Builder builder =
         HttpRequest.newBuilder(URI.create(base + pathAndQuery))
-            .timeout(timeout)
+            .timeout(requestTimeout)
             .header("Accept", "application/json")
             .GET();
     if (authorization != null) {
       builder.header("Authorization", authorization);
     }
     return builder.build();
+  }
+
+  private static String field(byte[] body, String name) {
+    try {
+      JsonNode node = JSON.readTree(body);
+      return node == null ? null : node.path(name).asText(null);
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
   }
 
   private static String message(byte[] body, int status) {

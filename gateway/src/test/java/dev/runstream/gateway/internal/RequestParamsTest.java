@@ -68,6 +68,24 @@ class RequestParamsTest {
   }
 
   @Test
+  void shouldJoinFromASnapshotWhenFromIsSnapshot() {
+    RequestParams.SseRequest r = PARAMS.sse("wf", null, q("from", "snapshot"));
+    assertThat(r.fromSnapshot()).isTrue();
+    assertThat(r.fromNow()).isFalse();
+    assertThat(PARAMS.sse("wf", null, q()).fromSnapshot()).isFalse();
+    assertBad(() -> PARAMS.sse("wf", null, q("from", "middle")), "invalid_parameter", "snapshot");
+  }
+
+  @Test
+  void shouldAcceptAPositionAndRefuseMalformedOnesWhenParsingAtLeast() {
+    assertThat(PARAMS.atLeast(q())).isNull();
+    assertThat(PARAMS.atLeast(q("at_least", "3:1234"))).isEqualTo("3:1234");
+    for (String bad : new String[] {"abc", "1:-2", "1:", ":5", "1:2:3", "99999999999:1", " 1:2"}) {
+      assertBad(() -> PARAMS.atLeast(q("at_least", bad)), "invalid_parameter", "at_least");
+    }
+  }
+
+  @Test
   void shouldParseFromAndChildrenWhenGiven() {
     RequestParams.SseRequest r = PARAMS.sse("wf", null, q("from", "now", "children", "true"));
     assertThat(r.fromNow()).isTrue();

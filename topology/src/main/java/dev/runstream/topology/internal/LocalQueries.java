@@ -18,6 +18,8 @@ import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.query.FailureReason;
 import org.apache.kafka.streams.query.KeyQuery;
+import org.apache.kafka.streams.query.Position;
+import org.apache.kafka.streams.query.PositionBound;
 import org.apache.kafka.streams.query.QueryResult;
 import org.apache.kafka.streams.query.RangeQuery;
 import org.apache.kafka.streams.query.StateQueryRequest;
@@ -67,12 +69,49 @@ public final class LocalQueries {
   }
 
   /**
+   * Raised when the store of a partition has not applied the events topic up to a requested offset
+   * yet (IQv2 {@code NOT_UP_TO_BOUND}); {@link #appliedOffset} is how far it has, -1 if unknown.
+   */
+  public static final class NotFreshException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    private final long appliedOffset;
+
+    NotFreshException(String message, long appliedOffset) {
+      super(message);
+      this.appliedOffset = appliedOffset;
+    }
+
+    public long appliedOffset() {
+      return appliedOffset;
+    }
+  }
+
+  /**
+   * A run read from the store of one partition, with the store's position: {@code appliedOffset} is
+   * the offset of the last events-topic record of {@code partition} whose processing wrote the runs
+   * store (IQv2 {@code Position}), -1 if the store reports none. Every event of the run at or below
+   * that offset is in {@code run}; none above it is.
+   */
+  public record RunRead(WorkflowRun run, int partition, long appliedOffset) {}
+
+  /**
    * The run with its text, looked up in {@code partition} or, if null, in every local partition.
    */
   public Optional<WorkflowRun> run(String workflowId, Integer partition) {
+    return read(workflowId, partition, null, -1).map(RunRead::run);
+  }
+
+  /**
+   * The run with its text and the store's position, looked up in {@code partition} or, if null, in
+   * every local partition. With {@code atLeastOffset >= 0} the read is bounded (IQv2 {@code
+   * PositionBound}): the store of {@code partition} must have applied {@code eventsTopic} up to
+   * that offset, else {@link NotFreshException}.
+   */
+  public Optional<RunRead> read(
+      String workflowId, Integer partition, String eventsTopic, long atLeastOffset) {
     for (int attempt = 1; ; attempt++) {
       try {
-        return readRun(workflowId, partition);
+        return readOnce(workflowId, partition, eventsTopic, atLeastOffset);
       } catch (TextChangedException e) {
         if (attempt == 3) {
           throw new UnavailableException(
@@ -82,28 +121,55 @@ public final class LocalQueries {
     }
   }
 
-  private Optional<WorkflowRun> readRun(String workflowId, Integer partition) {
+  private Optional<RunRead> readOnce(
+      String workflowId, Integer partition, String eventsTopic, long atLeastOffset) {
     StateQueryRequest<WorkflowState> request =
         request(
             StateQueryRequest.inStore(WorkflowTopology.RUNS_STORE)
                 .withQuery(KeyQuery.<String, WorkflowState>withKey(workflowId)),
             partition);
+    if (atLeastOffset >= 0 && partition != null) {
+      // Kafka Streams ignores the bound of a query that requires an active task (it takes an
+      // active store to be current, which it is not while it still has records to process), so a
+      // bounded read asks for the partition without requireActive: the bound is what matters.
+      request =
+          StateQueryRequest.inStore(WorkflowTopology.RUNS_STORE)
+              .withQuery(KeyQuery.<String, WorkflowState>withKey(workflowId))
+              .withPartitions(Set.of(partition))
+              .withPositionBound(
+                  PositionBound.at(
+                      Position.emptyPosition()
+                          .withComponent(eventsTopic, partition, atLeastOffset)));
+    }
     StateQueryResult<WorkflowState> result = streams.query(request);
     for (Map.Entry<Integer, QueryResult<WorkflowState>> e :
         result.getPartitionResults().entrySet()) {
-      WorkflowState state = value(e.getValue());
+      QueryResult<WorkflowState> r = e.getValue();
+      int p = e.getKey();
+      if (r.isFailure() && r.getFailureReason() == FailureReason.NOT_UP_TO_BOUND) {
+        throw new NotFreshException(r.getFailureMessage(), offsetOf(r, eventsTopic, p));
+      }
+      WorkflowState state = value(r);
       if (state != null) {
-        int p = e.getKey();
         WorkflowRun run = state.run();
         try {
           run.put("text", TextChunks.assemble(state, i -> chunk(workflowId, i, p)));
         } catch (IllegalStateException missing) {
           throw new TextChangedException(missing.getMessage());
         }
-        return Optional.of(run);
+        return Optional.of(new RunRead(run, p, offsetOf(r, eventsTopic, p)));
       }
     }
     return Optional.empty();
+  }
+
+  private static long offsetOf(QueryResult<?> result, String topic, int partition) {
+    Position position = result.getPosition();
+    if (position == null || topic == null) {
+      return -1;
+    }
+    Long offset = position.getPartitionPositions(topic).get(partition);
+    return offset == null ? -1 : offset;
   }
 
   private byte[] chunk(String workflowId, int index, int partition) {

@@ -43,6 +43,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -67,6 +68,13 @@ import org.slf4j.LoggerFactory;
  *       {@code application.server} metadata; the request is answered locally or forwarded to it. A
  *       sub-workflow lives on its root's partition, so without {@code root} a miss there is
  *       followed by asking every instance.
+ *   <li>{@code GET /workflows/{id}?at_least=P:O}: read-your-event. The answer reflects at least
+ *       every event of partition {@code P} of the events topic up to offset {@code O} (IQv2 {@code
+ *       PositionBound}): the owner of partition {@code P} waits up to {@link
+ *       TopologyConfig#QUERY_FRESHNESS_MAX_WAIT_MS_CONFIG} for its store to get there, then answers
+ *       503 with {@code Retry-After} and {@code "reason": "not_fresh"}. A malformed token, or a
+ *       partition the topic does not have, is a 400. Every run answer carries {@value
+ *       #POSITION_HEADER}, the position it reflects, in the same format.
  *   <li>{@code GET /workflows[?status=RUNNING][&limit=N]}: runs without text, steps and tool
  *       results, from every instance, sorted by workflow id.
  *   <li>{@code GET /usage[?dimension=MODEL][&key=gpt-4o][&from=ISO][&to=ISO]}: usage windows; with
@@ -84,6 +92,13 @@ import org.slf4j.LoggerFactory;
  * While the instance is rebalancing or restoring, queries answer 503 with {@code Retry-After}.
  */
 public final class QueryServer implements AutoCloseable {
+  /**
+   * Response header of {@code GET /workflows/{id}}: the position of the store that answered, {@code
+   * partition:offset} — the run reflects every event of that partition of the events topic up to
+   * and including that offset, and none after it. The same token is what {@code at_least} takes.
+   */
+  public static final String POSITION_HEADER = "X-Runstream-Position";
+
   /** Response header naming the instance ({@code host:port}) whose stores answered. */
   public static final String SERVED_BY_HEADER = "X-Runstream-Served-By";
 
@@ -111,6 +126,8 @@ public final class QueryServer implements AutoCloseable {
   private final Duration forwardTimeout;
   private final HostInfo self;
   private final Password token;
+  private final Duration freshnessMaxWait;
+  private volatile String eventsTopic;
   private volatile KafkaStreams streams;
   private volatile LocalQueries queries;
   private volatile TopologyMetrics metrics;
@@ -132,7 +149,18 @@ public final class QueryServer implements AutoCloseable {
    * @throws RunstreamTopologyException if the address cannot be bound
    */
   public QueryServer(TopologyConfig.Http http, Password token) {
+    this(http, token, Duration.ofSeconds(5));
+  }
+
+  /**
+   * Binds the server; a read-your-event query ({@code at_least}) waits up to {@code
+   * freshnessMaxWait} for the store to catch up.
+   *
+   * @throws RunstreamTopologyException if the address cannot be bound
+   */
+  public QueryServer(TopologyConfig.Http http, Password token, Duration freshnessMaxWait) {
     this.token = token;
+    this.freshnessMaxWait = freshnessMaxWait;
     try {
       server = HttpServer.create(new InetSocketAddress(http.host(), http.port()), 64);
     } catch (IOException e) {
@@ -175,6 +203,13 @@ public final class QueryServer implements AutoCloseable {
 
   /** Starts serving queries against {@code streams}. */
   public void start(KafkaStreams streams, Duration windowSize, TopologyMetrics metrics) {
+    start(streams, windowSize, metrics, "agent-events");
+  }
+
+  /** Starts serving queries against {@code streams}, whose runs are built from {@code events}. */
+  public void start(
+      KafkaStreams streams, Duration windowSize, TopologyMetrics metrics, String events) {
+    this.eventsTopic = events;
     this.streams = streams;
     this.queries = new LocalQueries(streams, windowSize);
     this.metrics = metrics;
@@ -221,9 +256,14 @@ public final class QueryServer implements AutoCloseable {
     }
   }
 
-  private record Reply(int status, byte[] body, String servedBy, String contentType) {
+  private record Reply(
+      int status, byte[] body, String servedBy, String contentType, String position) {
     Reply(int status, byte[] body, String servedBy) {
-      this(status, body, servedBy, "application/json");
+      this(status, body, servedBy, "application/json", null);
+    }
+
+    Reply(int status, byte[] body, String servedBy, String contentType) {
+      this(status, body, servedBy, contentType, null);
     }
 
     static Reply json(int status, byte[] body, HostInfo servedBy) {
@@ -260,6 +300,9 @@ public final class QueryServer implements AutoCloseable {
     exchange.getResponseHeaders().set("Content-Type", reply.contentType());
     if (reply.servedBy() != null) {
       exchange.getResponseHeaders().set(SERVED_BY_HEADER, reply.servedBy());
+    }
+    if (reply.position() != null) {
+      exchange.getResponseHeaders().set(POSITION_HEADER, reply.position());
     }
     if (reply.status() == 503) {
       exchange.getResponseHeaders().set("Retry-After", "1");
@@ -300,9 +343,12 @@ public final class QueryServer implements AutoCloseable {
   }
 
   private Reply getRun(String id, Map<String, String> params, boolean local) {
+    if (params.containsKey("at_least")) {
+      return getFreshRun(id, FreshnessToken.parse(params.get("at_least")), local);
+    }
     if (local) {
       Integer partition = params.containsKey("partition") ? intParam(params, "partition") : null;
-      return found(queries.run(id, partition), id);
+      return found(queries.read(id, partition, eventsTopic, -1), id);
     }
     String root = params.get("root");
     KeyQueryMetadata owner =
@@ -313,7 +359,7 @@ public final class QueryServer implements AutoCloseable {
     }
     Reply first =
         self.equals(owner.activeHost())
-            ? found(queries.run(id, owner.partition()), id)
+            ? found(queries.read(id, owner.partition(), eventsTopic, -1), id)
             : forward(
                 owner.activeHost(),
                 "/workflows/" + encode(id) + "?scope=local&partition=" + owner.partition());
@@ -324,7 +370,7 @@ public final class QueryServer implements AutoCloseable {
     for (HostInfo host : hosts()) {
       Reply reply =
           self.equals(host)
-              ? found(queries.run(id, null), id)
+              ? found(queries.read(id, null, eventsTopic, -1), id)
               : forward(host, "/workflows/" + encode(id) + "?scope=local");
       if (reply.status() != 404) {
         return reply;
@@ -333,9 +379,120 @@ public final class QueryServer implements AutoCloseable {
     return first;
   }
 
-  private Reply found(Optional<WorkflowRun> run, String id) {
-    return run.map(r -> Reply.json(200, AvroJson.toJson(r), self))
+  private Reply found(Optional<LocalQueries.RunRead> read, String id) {
+    return read.map(
+            r ->
+                new Reply(
+                    200,
+                    AvroJson.toJson(r.run()),
+                    hostString(self),
+                    "application/json",
+                    r.appliedOffset() < 0
+                        ? null
+                        : new FreshnessToken(r.partition(), r.appliedOffset()).toString()))
         .orElseGet(() -> Reply.json(404, errorBody(404, "no workflow " + id), self));
+  }
+
+  /**
+   * A read-your-event query: the run as of at least {@code bound}. The token names the partition of
+   * the run's events, so the owner is found from it (no fan-out, children included); the owner
+   * retries the bounded IQv2 read until the store has applied the offset or the wait is over.
+   */
+  private Reply getFreshRun(String id, FreshnessToken bound, boolean local) {
+    if (local) {
+      return awaitFresh(id, bound);
+    }
+    Set<Integer> known = eventPartitions();
+    if (!known.isEmpty() && !known.contains(bound.partition())) {
+      throw new IllegalArgumentException(
+          "at_least names partition "
+              + bound.partition()
+              + " of "
+              + eventsTopic
+              + ", which has partitions "
+              + known);
+    }
+    KeyQueryMetadata owner =
+        streams.queryMetadataForKey(
+            WorkflowTopology.RUNS_STORE,
+            id,
+            (String topic, String key, Object value, int partitions) ->
+                Optional.of(Set.of(bound.partition())));
+    if (owner == null || KeyQueryMetadata.NOT_AVAILABLE.equals(owner)) {
+      return error(503, "no instance owns partition " + bound.partition() + " right now");
+    }
+    if (self.equals(owner.activeHost())) {
+      return awaitFresh(id, bound);
+    }
+    return forward(
+        owner.activeHost(),
+        "/workflows/" + encode(id) + "?scope=local&at_least=" + encode(bound.toString()),
+        forwardTimeout.plus(freshnessMaxWait));
+  }
+
+  private Reply awaitFresh(String id, FreshnessToken bound) {
+    long deadline = System.nanoTime() + freshnessMaxWait.toNanos();
+    long pause = 1;
+    while (true) {
+      try {
+        return found(queries.read(id, bound.partition(), eventsTopic, bound.offset()), id);
+      } catch (LocalQueries.NotFreshException e) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return notFresh(id, bound);
+        }
+        try {
+          TimeUnit.NANOSECONDS.sleep(Math.min(left, TimeUnit.MILLISECONDS.toNanos(pause)));
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          return notFresh(id, bound);
+        }
+        pause = Math.min(pause * 2, 20);
+      }
+    }
+  }
+
+  private Reply notFresh(String id, FreshnessToken bound) {
+    long applied = -1;
+    try {
+      applied =
+          queries
+              .read(id, bound.partition(), eventsTopic, -1)
+              .map(LocalQueries.RunRead::appliedOffset)
+              .orElse(-1L);
+    } catch (RuntimeException e) {
+      log.debug("position of partition {} unknown", bound.partition(), e);
+    }
+    ObjectNode body = MAPPER.createObjectNode();
+    body.put("status", 503);
+    body.put("reason", "not_fresh");
+    body.put(
+        "error",
+        "the view of partition "
+            + bound.partition()
+            + " has not applied offset "
+            + bound.offset()
+            + " within "
+            + freshnessMaxWait.toMillis()
+            + " ms"
+            + (applied >= 0 ? " (it is at offset " + applied + ")" : "")
+            + "; retry later");
+    body.put("at_least", bound.toString());
+    if (applied >= 0) {
+      body.put("position", new FreshnessToken(bound.partition(), applied).toString());
+    }
+    return Reply.json(503, bytes(body), self);
+  }
+
+  /** The partitions of the events topic the application's instances own, as far as known. */
+  private Set<Integer> eventPartitions() {
+    Set<Integer> partitions = new TreeSet<>();
+    for (StreamsMetadata metadata : streams.metadataForAllStreamsClients()) {
+      metadata.topicPartitions().stream()
+          .filter(tp -> tp.topic().equals(eventsTopic))
+          .forEach(tp -> partitions.add(tp.partition()));
+    }
+    return partitions;
   }
 
   private Reply listRuns(Map<String, String> params, boolean local) {
@@ -456,17 +613,26 @@ public final class QueryServer implements AutoCloseable {
   }
 
   private Reply forward(HostInfo host, String pathAndQuery) {
+    return forward(host, pathAndQuery, forwardTimeout);
+  }
+
+  private Reply forward(HostInfo host, String pathAndQuery, Duration timeout) {
     try {
-      return forwardAsync(host, pathAndQuery).join();
+      return forwardAsync(host, pathAndQuery, timeout).join();
     } catch (RuntimeException e) {
       return error(503, "instance " + hostString(host) + " did not answer: " + e.getCause());
     }
   }
 
   private CompletableFuture<Reply> forwardAsync(HostInfo host, String pathAndQuery) {
+    return forwardAsync(host, pathAndQuery, forwardTimeout);
+  }
+
+  private CompletableFuture<Reply> forwardAsync(
+      HostInfo host, String pathAndQuery, Duration timeout) {
     HttpRequest request =
         withToken(HttpRequest.newBuilder(URI.create("http://" + hostString(host) + pathAndQuery)))
-            .timeout(forwardTimeout)
+            .timeout(timeout)
             .GET()
             .build();
     return client
@@ -476,7 +642,9 @@ public final class QueryServer implements AutoCloseable {
                 new Reply(
                     response.statusCode(),
                     response.body(),
-                    response.headers().firstValue(SERVED_BY_HEADER).orElse(hostString(host))));
+                    response.headers().firstValue(SERVED_BY_HEADER).orElse(hostString(host)),
+                    "application/json",
+                    response.headers().firstValue(POSITION_HEADER).orElse(null)));
   }
 
   private HttpRequest.Builder withToken(HttpRequest.Builder builder) {
