@@ -18,7 +18,8 @@ class SchemaCompatibilityGateTest {
       List.of(
           AgentEvent.getClassSchema(),
           WorkflowRun.getClassSchema(),
-          UsageAggregate.getClassSchema());
+          UsageAggregate.getClassSchema(),
+          PriceVersion.getClassSchema());
 
   private static final Path RELEASED = Path.of("released");
 
