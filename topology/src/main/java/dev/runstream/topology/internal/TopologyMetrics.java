@@ -1,5 +1,6 @@
 package dev.runstream.topology.internal;
 
+import dev.runstream.schemas.PriceSource;
 import dev.runstream.topology.DeadLetterReason;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -41,6 +42,10 @@ public final class TopologyMetrics implements AutoCloseable {
   private final Sensor usageMismatches;
   private final Sensor placeholders;
   private final Sensor dropped;
+  private final Sensor pricedByLedger;
+  private final Sensor pricedByWorker;
+  private final Sensor unpriced;
+  private final Sensor invalidPrices;
 
   public TopologyMetrics(String instance) {
     this.metrics =
@@ -83,6 +88,22 @@ public final class TopologyMetrics implements AutoCloseable {
             "output-records-dropped-total",
             "Run records not published because they exceed the largest record the runs topic"
                 + " accepts; the store keeps them.");
+    pricedByLedger =
+        counter(
+            "steps-priced-by-ledger-total",
+            "Step usages priced from the price ledger version in force at the event's time.");
+    pricedByWorker =
+        counter(
+            "steps-priced-by-worker-total",
+            "Step usages whose worker-sent cost was kept because no ledger price was in force.");
+    unpriced =
+        counter(
+            "steps-unpriced-total",
+            "Step usages with neither a ledger price nor a worker cost: counted at cost zero.");
+    invalidPrices =
+        counter(
+            "invalid-prices-total",
+            "Price ledger records ignored: undecodable, invalid, or keyed unlike their value.");
   }
 
   private Sensor counter(String name, String description) {
@@ -126,6 +147,18 @@ public final class TopologyMetrics implements AutoCloseable {
 
   public void dropped() {
     dropped.record(1);
+  }
+
+  public void priced(PriceSource source) {
+    switch (source) {
+      case LEDGER -> pricedByLedger.record(1);
+      case WORKER -> pricedByWorker.record(1);
+      case UNPRICED -> unpriced.record(1);
+    }
+  }
+
+  public void invalidPrice() {
+    invalidPrices.record(1);
   }
 
   /** Every metric of this registry. */
