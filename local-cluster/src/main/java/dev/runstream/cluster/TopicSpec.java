@@ -33,6 +33,13 @@ public record TopicSpec(String name, int partitions, Map<String, String> configs
   /** Agent events that could not be processed; a single partition keeps them in arrival order. */
   public static final String AGENT_EVENTS_DLQ = "agent-events-dlq";
 
+  /**
+   * The versioned price ledger: one {@code PriceVersion} per model and effective-from instant,
+   * keyed {@code model@<epoch millis>}; {@code compact}, so every version is kept and a tombstone
+   * retracts one. One partition: it is small and read in full by every topology instance.
+   */
+  public static final String MODEL_PRICES = "model-prices";
+
   /** The partition count of {@link #AGENT_EVENTS} and {@link #WORKFLOW_RUNS} by default. */
   public static final int DEFAULT_PARTITIONS = 6;
 
@@ -59,7 +66,7 @@ public record TopicSpec(String name, int partitions, Map<String, String> configs
   /**
    * The runstream topics with their standard partition counts: {@value #AGENT_EVENTS} and {@value
    * #WORKFLOW_RUNS} with {@value #DEFAULT_PARTITIONS}, {@value #USAGE_AGGREGATES} with 3, {@value
-   * #AGENT_EVENTS_DLQ} with 1.
+   * #AGENT_EVENTS_DLQ} and {@value #MODEL_PRICES} with 1.
    *
    * @return the topic list, immutable
    */
@@ -71,7 +78,7 @@ public record TopicSpec(String name, int partitions, Map<String, String> configs
    * The runstream topics scaled to a partition count. {@value #AGENT_EVENTS} and {@value
    * #WORKFLOW_RUNS} get {@code partitions} each (they stay co-partitioned, both keyed by run id),
    * {@value #USAGE_AGGREGATES} gets half of it (at least 1), and {@value #AGENT_EVENTS_DLQ} always
-   * gets 1.
+   * and {@value #MODEL_PRICES} always get 1.
    *
    * @param partitions the partition count of the two main topics, at least 1
    * @return the topic list, immutable
@@ -102,6 +109,7 @@ public record TopicSpec(String name, int partitions, Map<String, String> configs
             Map.of("cleanup.policy", "delete", "retention.ms", SEVEN_DAYS_MS)),
         new TopicSpec(prefix + WORKFLOW_RUNS, partitions, Map.of("cleanup.policy", "compact")),
         new TopicSpec(prefix + USAGE_AGGREGATES, Math.max(1, partitions / 2), Map.of()),
-        new TopicSpec(prefix + AGENT_EVENTS_DLQ, 1, Map.of()));
+        new TopicSpec(prefix + AGENT_EVENTS_DLQ, 1, Map.of()),
+        new TopicSpec(prefix + MODEL_PRICES, 1, Map.of("cleanup.policy", "compact")));
   }
 }

@@ -52,7 +52,12 @@ class LocalClusterIT {
       Map<String, TopicDescription> topics =
           admin
               .describeTopics(
-                  List.of("agent-events", "workflow-runs", "usage-aggregates", "agent-events-dlq"))
+                  List.of(
+                      "agent-events",
+                      "workflow-runs",
+                      "usage-aggregates",
+                      "agent-events-dlq",
+                      "model-prices"))
               .allTopicNames()
               .get();
       Map<ConfigResource, Config> configs =
@@ -67,7 +72,11 @@ class LocalClusterIT {
       assertThat(topics)
           .extractingFromEntries(e -> e.getKey() + "=" + e.getValue().partitions().size())
           .containsExactlyInAnyOrder(
-              "agent-events=6", "workflow-runs=6", "usage-aggregates=3", "agent-events-dlq=1");
+              "agent-events=6",
+              "workflow-runs=6",
+              "usage-aggregates=3",
+              "agent-events-dlq=1",
+              "model-prices=1");
       assertThat(topics.values())
           .allSatisfy(t -> assertThat(t.partitions().get(0).replicas()).hasSize(1));
       assertThat(cleanupPolicy(configs, "agent-events")).isEqualTo("delete");
@@ -75,8 +84,9 @@ class LocalClusterIT {
       assertThat(cleanupPolicy(configs, "workflow-runs")).isEqualTo("compact");
       assertThat(cleanupPolicy(configs, "usage-aggregates")).isEqualTo("delete");
       assertThat(cleanupPolicy(configs, "agent-events-dlq")).isEqualTo("delete");
+      assertThat(cleanupPolicy(configs, "model-prices")).isEqualTo("compact");
     }
-    assertThat(cluster.topics()).extracting(TopicSpec::name).hasSize(4);
+    assertThat(cluster.topics()).extracting(TopicSpec::name).hasSize(5);
   }
 
   @Test

@@ -72,6 +72,21 @@ class TenantAclsTest {
     assertThat(reader)
         .filteredOn(a -> a.pattern().resourceType() == ResourceType.TOPIC)
         .extracting(a -> a.pattern().name())
-        .containsOnly("acme.agent-events", "acme.workflow-runs", "acme.usage-aggregates");
+        .containsOnly(
+            "acme.agent-events",
+            "acme.workflow-runs",
+            "acme.usage-aggregates",
+            "acme.model-prices");
+  }
+
+  @Test
+  void shouldLetTheTopologyReadThePriceLedgerButNobodyWriteItWhenGranted() {
+    assertThat(of("acme-topology"))
+        .filteredOn(a -> a.pattern().name().equals("acme.model-prices"))
+        .extracting(a -> a.pattern().patternType() + " " + a.entry().operation())
+        .containsExactlyInAnyOrder("LITERAL READ", "LITERAL DESCRIBE");
+    assertThat(ACME)
+        .filteredOn(a -> a.pattern().name().equals("acme.model-prices"))
+        .noneMatch(a -> a.entry().operation() == AclOperation.WRITE);
   }
 }
