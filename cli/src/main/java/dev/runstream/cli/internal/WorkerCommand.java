@@ -49,6 +49,17 @@ final class WorkerCommand implements Callable<Integer> {
       description = "Fraction of runs failing with an error event (default ${DEFAULT-VALUE}).")
   double failureRate = 0.1;
 
+  @Option(
+      names = "--demo-prices",
+      negatable = true,
+      defaultValue = "true",
+      fallbackValue = "true",
+      description =
+          "Publish the demo's list prices to the price ledger (effective from the epoch) before"
+              + " the runs; the simulated agents themselves publish token counts only (default"
+              + " ${DEFAULT-VALUE}).")
+  boolean demoPrices = true;
+
   @Override
   public Integer call() {
     if (runs < 1) {
@@ -78,6 +89,10 @@ final class WorkerCommand implements Callable<Integer> {
     CliConfig config = root.config();
     PublisherConfig publisherConfig =
         Connections.publisherConfig(config, config.bootstrapServers(), config.schemaRegistryUrl());
+    if (demoPrices) {
+      // The simulated agents know no prices: the demo's list prices go to the ledger instead.
+      Connections.publishDemoPrices(publisherConfig, root.err);
+    }
     try (AgentEventPublisher publisher = AgentEventPublisher.create(publisherConfig)) {
       root.err.printf(
           Locale.ROOT,
