@@ -89,11 +89,11 @@ final class WorkerCommand implements Callable<Integer> {
     CliConfig config = root.config();
     PublisherConfig publisherConfig =
         Connections.publisherConfig(config, config.bootstrapServers(), config.schemaRegistryUrl());
-    if (demoPrices) {
-      // The simulated agents know no prices: the demo's list prices go to the ledger instead.
-      Connections.publishDemoPrices(publisherConfig, root.err);
-    }
     try (AgentEventPublisher publisher = AgentEventPublisher.create(publisherConfig)) {
+      if (demoPrices) {
+        // The simulated agents know no prices: the demo's list prices go to the ledger instead.
+        Connections.publishDemoPrices(publisherConfig, root.err);
+      }
       root.err.printf(
           Locale.ROOT,
           "Publishing %d simulated runs (%d at a time, %s tokens/s) to %s%n",
