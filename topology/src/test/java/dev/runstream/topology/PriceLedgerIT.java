@@ -163,6 +163,17 @@ class PriceLedgerIT {
   }
 
   @Test
+  void shouldRefuseToStartNamingThePricesTopicWhenItDoesNotExist() {
+    TopologyConfig missing =
+        ItSupport.topologyConfig(CLUSTER.cluster(), stateDir.resolve("missing"), "missing-it")
+            .pricesTopic("no-such-prices")
+            .build();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> TopologyApp.start(missing).close())
+        .isInstanceOf(RunstreamTopologyException.class)
+        .hasMessageContaining("[no-such-prices] do not exist");
+  }
+
+  @Test
   void shouldListAndRetractVersionsWhenManagedThroughTheLedger() {
     String model = "it-listed-" + System.nanoTime();
     Instant t1 = Instant.parse("2026-01-01T00:00:00Z");
