@@ -1,6 +1,5 @@
 package dev.runstream.topology;
 
-import dev.runstream.schemas.PriceVersion;
 import dev.runstream.schemas.UsageAggregate;
 import dev.runstream.topology.TopologyConfig.UsageEmit;
 import dev.runstream.topology.TopologyConfig.UsageWindows;
@@ -270,16 +269,19 @@ public final class WorkflowTopology implements AutoCloseable {
             .withCachingEnabled());
 
     // The price ledger, read in full by every instance; the processor looks prices up in it.
+    PriceLedger.Reader prices =
+        new PriceLedger.Reader(serdes.prices().deserializer(), config.pricesTopic());
     builder.globalTable(
         config.pricesTopic(),
-        Consumed.with(Serdes.String(), PriceLedger.lenient(serdes.prices(), metrics, true))
+        Consumed.with(
+                Serdes.String(), PriceLedger.validating(serdes.prices().deserializer(), metrics))
             .withName("model-prices-source"),
-        Materialized.<String, PriceVersion>as(
+        Materialized.<String, byte[]>as(
                 inMemory
                     ? Stores.inMemoryKeyValueStore(PRICES_STORE)
                     : Stores.persistentTimestampedKeyValueStore(PRICES_STORE))
             .withKeySerde(Serdes.String())
-            .withValueSerde(PriceLedger.lenient(serdes.prices(), metrics, false)));
+            .withValueSerde(Serdes.ByteArray()));
 
     KStream<String, ProcessorOutput> outputs =
         builder.stream(
@@ -288,7 +290,7 @@ public final class WorkflowTopology implements AutoCloseable {
                     .withTimestampExtractor(new EventTimestampExtractor())
                     .withName("agent-events-source"))
             .process(
-                () -> new WorkflowProcessor(settings, metrics),
+                () -> new WorkflowProcessor(settings, metrics, prices),
                 Named.as("materialize-workflows"),
                 RUNS_STORE,
                 TEXT_STORE,

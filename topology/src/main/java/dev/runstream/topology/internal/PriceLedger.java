@@ -13,6 +13,7 @@ import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.apache.kafka.streams.state.ValueAndTimestamp;
@@ -53,14 +54,53 @@ public final class PriceLedger {
     }
   }
 
-  private final ReadOnlyKeyValueStore<String, ValueAndTimestamp<PriceVersion>> store;
+  /**
+   * How processors open the ledger: the decoder of the prices topic's values and the topic.
+   *
+   * @param decoder the registry deserializer of {@link PriceVersion}
+   * @param topic the prices topic
+   */
+  public record Reader(Deserializer<PriceVersion> decoder, String topic) {
+    /** The ledger over the global store, from a processor's context. */
+    public PriceLedger open(ProcessorContext<?, ?> context, TopologyMetrics metrics) {
+      return new PriceLedger(
+          context.getStateStore(WorkflowTopology.PRICES_STORE), decoder, topic, metrics);
+    }
+  }
+
+  private final ReadOnlyKeyValueStore<String, ValueAndTimestamp<byte[]>> store;
+  private final Deserializer<PriceVersion> decoder;
+  private final String topic;
   private final TopologyMetrics metrics;
 
+  /**
+   * A ledger over the global store.
+   *
+   * @param store the global store: ledger keys to the records' bytes as on the topic
+   * @param decoder the prices topic's value deserializer
+   * @param topic the prices topic, for the decoder
+   * @param metrics the counters
+   */
   public PriceLedger(
-      ReadOnlyKeyValueStore<String, ValueAndTimestamp<PriceVersion>> store,
+      ReadOnlyKeyValueStore<String, ValueAndTimestamp<byte[]>> store,
+      Deserializer<PriceVersion> decoder,
+      String topic,
       TopologyMetrics metrics) {
     this.store = store;
+    this.decoder = decoder;
+    this.topic = topic;
     this.metrics = metrics;
+  }
+
+  private PriceVersion decode(ValueAndTimestamp<byte[]> stored) {
+    if (stored == null || stored.value() == null) {
+      return null;
+    }
+    try {
+      return PriceVersions.check(decoder.deserialize(topic, stored.value()));
+    } catch (RuntimeException e) {
+      return null; // reported when it arrived (see validating); restored records are re-checked
+    }
   }
 
   /**
@@ -76,11 +116,11 @@ public final class PriceLedger {
     }
     Instant upTo =
         at.isAfter(PriceVersions.MAX_EFFECTIVE_FROM) ? PriceVersions.MAX_EFFECTIVE_FROM : at;
-    try (KeyValueIterator<String, ValueAndTimestamp<PriceVersion>> it =
+    try (KeyValueIterator<String, ValueAndTimestamp<byte[]>> it =
         store.reverseRange(PriceVersions.firstKey(model), PriceVersions.key(model, upTo))) {
       while (it.hasNext()) {
-        KeyValue<String, ValueAndTimestamp<PriceVersion>> next = it.next();
-        PriceVersion version = next.value == null ? null : next.value.value();
+        KeyValue<String, ValueAndTimestamp<byte[]>> next = it.next();
+        PriceVersion version = decode(next.value);
         if (version != null
             && model.equals(version.getModel())
             && next.key.equals(PriceVersions.key(version))) {
@@ -146,46 +186,45 @@ public final class PriceLedger {
   }
 
   /**
-   * The serde of the prices topic and store: {@code delegate}, except that a value that does not
-   * decode or breaks {@link PriceVersions#check} deserializes to {@code null}, so it counts as no
-   * version (on the source, as a tombstone of its key) instead of stopping the global thread.
+   * The value serde of the prices topic's source: records pass through as bytes (the global store
+   * keeps them exactly as on the topic, so restoring it copies the topic), but a value that does
+   * not decode with {@code decoder} or breaks {@link PriceVersions#check} is logged, counted and
+   * read as {@code null}, that is as a tombstone of its key. Serializing is the identity: the
+   * topology never writes the ledger and never calls the registry for it.
    *
-   * @param delegate the registry serde
-   * @param metrics counts rejected values when {@code report}
-   * @param report whether to log and count rejections (the source does; store reads do not)
-   * @return the lenient serde
+   * @param decoder the registry deserializer of {@link PriceVersion}
+   * @param metrics counts rejected values ({@code invalid-prices-total})
+   * @return the serde
    */
-  public static Serde<PriceVersion> lenient(
-      Serde<PriceVersion> delegate, TopologyMetrics metrics, boolean report) {
-    Serializer<PriceVersion> serializer = delegate.serializer();
-    Deserializer<PriceVersion> inner = delegate.deserializer();
-    Deserializer<PriceVersion> deserializer =
+  public static Serde<byte[]> validating(
+      Deserializer<PriceVersion> decoder, TopologyMetrics metrics) {
+    Serializer<byte[]> serializer = (topic, data) -> data;
+    Deserializer<byte[]> deserializer =
         (topic, data) -> {
           if (data == null) {
             return null;
           }
           try {
-            return PriceVersions.check(inner.deserialize(topic, data));
+            PriceVersions.check(decoder.deserialize(topic, data));
+            return data;
           } catch (RuntimeException e) {
-            if (report) {
-              log.warn(
-                  "Price ledger record on {} rejected ({} bytes): {}; it counts as no version",
-                  topic,
-                  data.length,
-                  e.getMessage());
-              metrics.invalidPrice();
-            }
+            log.warn(
+                "Price ledger record on {} rejected ({} bytes): {}; it counts as no version",
+                topic,
+                data.length,
+                e.getMessage());
+            metrics.invalidPrice();
             return null;
           }
         };
     return new Serde<>() {
       @Override
-      public Serializer<PriceVersion> serializer() {
+      public Serializer<byte[]> serializer() {
         return serializer;
       }
 
       @Override
-      public Deserializer<PriceVersion> deserializer() {
+      public Deserializer<byte[]> deserializer() {
         return deserializer;
       }
     };

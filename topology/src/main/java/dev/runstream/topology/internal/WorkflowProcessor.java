@@ -61,15 +61,18 @@ public final class WorkflowProcessor
 
   private final Settings settings;
   private final TopologyMetrics metrics;
+  private final PriceLedger.Reader priceReader;
   private ProcessorContext<String, ProcessorOutput> context;
   private KeyValueStore<String, WorkflowState> runs;
   private KeyValueStore<ChunkKey, byte[]> text;
   private KeyValueStore<String, Long> pending;
   private PriceLedger prices;
 
-  public WorkflowProcessor(Settings settings, TopologyMetrics metrics) {
+  public WorkflowProcessor(
+      Settings settings, TopologyMetrics metrics, PriceLedger.Reader priceReader) {
     this.settings = settings;
     this.metrics = metrics;
+    this.priceReader = priceReader;
   }
 
   @Override
@@ -78,7 +81,7 @@ public final class WorkflowProcessor
     this.runs = context.getStateStore(WorkflowTopology.RUNS_STORE);
     this.text = context.getStateStore(WorkflowTopology.TEXT_STORE);
     this.pending = context.getStateStore(WorkflowTopology.PENDING_SNAPSHOTS_STORE);
-    this.prices = new PriceLedger(context.getStateStore(WorkflowTopology.PRICES_STORE), metrics);
+    this.prices = priceReader.open(context, metrics);
     if (snapshotsEnabled()) {
       context.schedule(
           settings.snapshotInterval(), PunctuationType.WALL_CLOCK_TIME, this::publishSnapshots);
