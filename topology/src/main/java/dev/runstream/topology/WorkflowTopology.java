@@ -417,9 +417,11 @@ public final class WorkflowTopology implements AutoCloseable {
    * dead-letter-records-total} (tag {@code reason}), {@code events-applied-total}, {@code
    * duplicate-events-total}, {@code sequence-gaps-total}, {@code missing-events-total}, {@code
    * snapshots-published-total}, {@code final-records-published-total}, {@code
-   * usage-mismatches-total}, {@code placeholder-parents-total} and {@code
-   * output-records-dropped-total}. Also reported over JMX (domain {@value
-   * TopologyMetrics#JMX_PREFIX}). Kafka Streams' own metrics are in {@code KafkaStreams#metrics()}.
+   * usage-mismatches-total}, {@code placeholder-parents-total}, {@code
+   * output-records-dropped-total}, and for the price ledger {@code steps-priced-by-ledger-total},
+   * {@code steps-priced-by-worker-total}, {@code steps-unpriced-total} and {@code
+   * invalid-prices-total}. Also reported over JMX (domain {@value TopologyMetrics#JMX_PREFIX}).
+   * Kafka Streams' own metrics are in {@code KafkaStreams#metrics()}.
    *
    * @return the metrics, live
    */
