@@ -330,6 +330,51 @@ class CliIT {
         .allSatisfy(a -> assertThat(a.path("dimension").asText()).isEqualTo("MODEL"));
   }
 
+  @Test
+  void shouldSetListAndRetractPricesWhenTheLedgerIsManagedFromTheCli() {
+    String model = "cli-model-" + UUID.randomUUID();
+    Result set =
+        cli(
+            "prices",
+            "set",
+            model,
+            "--input",
+            "2.5",
+            "--output",
+            "10",
+            "--effective-from",
+            "2026-01-01T00:00:00Z",
+            "--note",
+            "list price");
+    assertThat(set.exitCode()).as(set.err()).isZero();
+    assertThat(set.out()).contains("Published " + model + "@1767225600000 to model-prices");
+    assertThat(
+            cli(
+                    "prices",
+                    "set",
+                    model,
+                    "--input",
+                    "3",
+                    "--output",
+                    "12",
+                    "--effective-from",
+                    "2026-06-01T00:00:00Z")
+                .exitCode())
+        .isZero();
+
+    Result list = cli("prices", "list", "--model", model);
+    assertThat(list.exitCode()).as(list.err()).isZero();
+    String[] lines = list.out().split("\n");
+    assertThat(lines[0]).startsWith("MODEL").contains("EFFECTIVE FROM", "INPUT/M", "OUTPUT/M");
+    assertThat(lines).hasSize(3);
+    assertThat(lines[1]).contains(model, "2026-01-01T00:00:00Z", "2.5", "10", "list price");
+    assertThat(lines[2]).contains("2026-06-01T00:00:00Z", "12");
+
+    Result retract = cli("prices", "retract", model, "--effective-from", "2026-06-01T00:00:00Z");
+    assertThat(retract.exitCode()).as(retract.err()).isZero();
+    assertThat(cli("prices", "list", "--model", model).out().split("\n")).hasSize(2);
+  }
+
   private static long countEnded(JsonNode runs) {
     long n = 0;
     for (JsonNode run : runs.path("workflows")) {

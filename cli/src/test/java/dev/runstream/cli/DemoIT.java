@@ -138,6 +138,7 @@ class DemoIT {
     assertThat(err.get()).as("stderr: %s%nstdout: %s", err, out).contains("Stopped.");
     assertThat(err.get())
         .noneMatch(l -> l.startsWith("\tat ") || l.contains("Exception"))
+        .anyMatch(l -> l.contains("demo prices published to the price ledger"))
         .anyMatch(l -> l.contains("stopped the gateway"))
         .anyMatch(l -> l.contains("stopped the local cluster"));
     for (ProcessHandle child : children) {

@@ -65,6 +65,24 @@ class RunstreamCliTest {
   }
 
   @Test
+  void shouldRefusePriceVersionsWithAClearMessageWhenTheyAreInvalid() {
+    Result negative = run("prices", "set", "gpt-x", "--input", "-1", "--output", "2");
+    assertThat(negative.exitCode()).isEqualTo(RunstreamCli.EXIT_USAGE);
+    assertThat(negative.err()).contains("input price of model gpt-x is negative").hasLineCount(1);
+    Result notNumber = run("prices", "set", "gpt-x", "--input", "cheap", "--output", "2");
+    assertThat(notNumber.exitCode()).isEqualTo(RunstreamCli.EXIT_USAGE);
+    assertThat(notNumber.err()).contains("--input must be a decimal number");
+    Result badTime =
+        run("prices", "set", "gpt-x", "--input", "1", "--output", "2", "--effective-from", "soon");
+    assertThat(badTime.exitCode()).isEqualTo(RunstreamCli.EXIT_USAGE);
+    assertThat(badTime.err()).contains("--effective-from must be an ISO-8601 instant");
+    assertThat(run("prices", "set", "gpt-x", "--input", "1").exitCode())
+        .as("--output is required")
+        .isEqualTo(RunstreamCli.EXIT_USAGE);
+    assertThat(run("prices").exitCode()).isEqualTo(RunstreamCli.EXIT_USAGE);
+  }
+
+  @Test
   void shouldExitWithUsageErrorOnOneLineWhenAValueIsRefusedByTheCommand() {
     Result fromSeq = run("replay", "wf-1", "--from-seq", "-1");
     assertThat(fromSeq.exitCode()).isEqualTo(RunstreamCli.EXIT_USAGE);

@@ -495,6 +495,73 @@ class SecurityIT {
     return last;
   }
 
+  @Test
+  void shouldLetOnlyTheAdministratorWriteThePriceLedgerWhileTheTopologyPricesFromIt()
+      throws Exception {
+    String model = "secure-model-" + System.nanoTime();
+    try (dev.runstream.producer.PriceLedger ledger =
+        dev.runstream.producer.PriceLedger.create(publisherConfig("acme-worker", "acme"))) {
+      assertThatThrownBy(
+              () ->
+                  ledger.publish(
+                      new dev.runstream.producer.ModelPrice(
+                          model, java.math.BigDecimal.ONE, java.math.BigDecimal.TEN),
+                      java.time.Instant.EPOCH,
+                      null))
+          .isInstanceOf(FatalPublishException.class)
+          .hasMessageContaining("acme.model-prices");
+    }
+    Path admin = stateDir.resolve("acme-admin.properties");
+    java.nio.file.Files.writeString(
+        admin,
+        java.nio.file.Files.readString(security().writeClientProperties(ClusterSecurity.ADMIN))
+            + "\ntenant.id=acme\n");
+    Result set =
+        cli(
+            "prices",
+            "set",
+            model,
+            "--input",
+            "1",
+            "--output",
+            "2",
+            "--effective-from",
+            "2020-01-01T00:00:00Z",
+            "--command-config",
+            admin.toString(),
+            "--registry-url",
+            CLUSTER.cluster().schemaRegistryUrl());
+    assertThat(set.exitCode()).as(set.err()).isZero();
+    assertThat(set.out()).contains("to acme.model-prices");
+    Result list =
+        cli(
+            "prices",
+            "list",
+            "--model",
+            model,
+            "--command-config",
+            admin.toString(),
+            "--registry-url",
+            CLUSTER.cluster().schemaRegistryUrl());
+    assertThat(list.exitCode()).as(list.err()).isZero();
+    assertThat(list.out()).contains(model, "2020-01-01T00:00:00Z");
+    Thread.sleep(2_000); // the topology's global table follows the ledger within milliseconds
+
+    String workflowId;
+    try (AgentEventPublisher publisher =
+        AgentEventPublisher.create(publisherConfig("acme-worker", "acme"))) {
+      AgentRun run = publisher.startRun("secure-agent", "priced?");
+      run.startStep("llm_1", StepType.LLM)
+          .finish(null, model, TokenUsage.of(1_000_000, 1_000_000, java.math.BigDecimal.ZERO));
+      run.finish("done").get(30, TimeUnit.SECONDS);
+      workflowId = run.workflowId();
+    }
+    JsonNode view = awaitView(workflowId);
+    assertThat(view.path("steps").get(0).path("priced_by").asText()).isEqualTo("LEDGER");
+    assertThat(new java.math.BigDecimal(view.path("usage").path("cost_usd").asText()))
+        .isEqualByComparingTo("3");
+  }
+
   private static JsonNode awaitView(String workflowId) throws Exception {
     HttpClient http = HttpClient.newHttpClient();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);

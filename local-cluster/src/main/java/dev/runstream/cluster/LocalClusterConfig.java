@@ -198,7 +198,7 @@ public final class LocalClusterConfig {
 
   private static final String TENANTS_DOC =
       "Tenants whose own topics are created at start besides the unprefixed ones: for tenant t,"
-          + " t.agent-events, t.workflow-runs, t.usage-aggregates and t.agent-events-dlq (see"
+          + " t.agent-events, t.workflow-runs, t.usage-aggregates, t.agent-events-dlq and t.model-prices (see"
           + " TopicSpec#runstreamTopics(String, int)).";
 
   private static final Range PORT = Range.between(0, 65535);

@@ -40,6 +40,13 @@ public record TopicSpec(String name, int partitions, Map<String, String> configs
    */
   public static final String AGENT_CONTROL = "agent-control";
 
+  /**
+   * The versioned price ledger: one {@code PriceVersion} per model and effective-from instant,
+   * keyed {@code model@<epoch millis>}; {@code compact}, so every version is kept and a tombstone
+   * retracts one. One partition: it is small and read in full by every topology instance.
+   */
+  public static final String MODEL_PRICES = "model-prices";
+
   /** The partition count of {@link #AGENT_EVENTS} and {@link #WORKFLOW_RUNS} by default. */
   public static final int DEFAULT_PARTITIONS = 6;
 
@@ -68,7 +75,8 @@ public record TopicSpec(String name, int partitions, Map<String, String> configs
   /**
    * The runstream topics with their standard partition counts: {@value #AGENT_EVENTS} and {@value
    * #WORKFLOW_RUNS} with {@value #DEFAULT_PARTITIONS}, {@value #USAGE_AGGREGATES} with 3, {@value
-   * #AGENT_EVENTS_DLQ} with 1, {@value #AGENT_CONTROL} with {@value #DEFAULT_PARTITIONS}.
+   * #AGENT_EVENTS_DLQ} and {@value #MODEL_PRICES} with 1, {@value #AGENT_CONTROL} with {@value
+   * #DEFAULT_PARTITIONS}.
    *
    * @return the topic list, immutable
    */
@@ -80,7 +88,8 @@ public record TopicSpec(String name, int partitions, Map<String, String> configs
    * The runstream topics scaled to a partition count. {@value #AGENT_EVENTS} and {@value
    * #WORKFLOW_RUNS} get {@code partitions} each (they stay co-partitioned, both keyed by run id),
    * {@value #USAGE_AGGREGATES} gets half of it (at least 1), and {@value #AGENT_EVENTS_DLQ} always
-   * gets 1, and {@value #AGENT_CONTROL} gets {@code partitions} (co-partitioned with the events).
+   * and {@value #MODEL_PRICES} always get 1, and {@value #AGENT_CONTROL} gets {@code partitions}
+   * (co-partitioned with the events).
    *
    * @param partitions the partition count of the two main topics, at least 1
    * @return the topic list, immutable
@@ -115,6 +124,7 @@ public record TopicSpec(String name, int partitions, Map<String, String> configs
         new TopicSpec(
             prefix + AGENT_CONTROL,
             partitions,
-            Map.of("cleanup.policy", "delete", "retention.ms", ONE_DAY_MS)));
+            Map.of("cleanup.policy", "delete", "retention.ms", ONE_DAY_MS)),
+        new TopicSpec(prefix + MODEL_PRICES, 1, Map.of("cleanup.policy", "compact")));
   }
 }

@@ -48,7 +48,8 @@ class LocalClusterConfigTest {
             org.assertj.core.groups.Tuple.tuple("workflow-runs", 6),
             org.assertj.core.groups.Tuple.tuple("usage-aggregates", 3),
             org.assertj.core.groups.Tuple.tuple("agent-events-dlq", 1),
-            org.assertj.core.groups.Tuple.tuple("agent-control", 6));
+            org.assertj.core.groups.Tuple.tuple("agent-control", 6),
+            org.assertj.core.groups.Tuple.tuple("model-prices", 1));
   }
 
   @Test
@@ -104,7 +105,7 @@ class LocalClusterConfigTest {
     assertThat(config.brokerHeap()).isEqualTo("1g");
     assertThat(config.registryEnabled()).isFalse();
     assertThat(config.dataDir()).contains(workingDir.toAbsolutePath());
-    assertThat(config.topics()).extracting(TopicSpec::partitions).containsExactly(2, 2, 1, 1, 2);
+    assertThat(config.topics()).extracting(TopicSpec::partitions).containsExactly(2, 2, 1, 1, 2, 1);
   }
 
   @Test

@@ -167,13 +167,14 @@ public interface AgentRun {
 
   /**
    * Ends the run with the total usage the worker reports instead of the sum of its steps. A total
-   * spans models, so it must carry its cost.
+   * spans models, so it must carry its cost, unless the publisher has no price table: then it is
+   * published with cost 0 (the topology takes the run's cost from its ledger-priced steps).
    *
    * @param output the final result, or {@code null}
    * @param totalUsage the total usage, with a cost
    * @return the event's future
    * @throws InvalidTransitionException if the run ended or has open steps or child runs
-   * @throws InvalidEventException if the usage has no cost
+   * @throws InvalidEventException if the usage has no cost and the publisher has a price table
    */
   CompletableFuture<PublishedEvent> finish(String output, TokenUsage totalUsage);
 

@@ -4,6 +4,7 @@ import dev.runstream.producer.internal.DemoScriptExecutor;
 import dev.runstream.producer.internal.DemoScriptGenerator;
 import dev.runstream.schemas.RunStatus;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -463,6 +464,9 @@ public final class DemoAgent {
   }
 
   private void checkPrices(PriceTable prices) {
+    if (prices.prices().isEmpty()) {
+      return; // token counts only: the topology prices them from the price ledger
+    }
     for (String model : options.models()) {
       if (prices.price(model).isEmpty()) {
         throw new IllegalArgumentException(
@@ -479,8 +483,9 @@ public final class DemoAgent {
    * Publishes simulated runs to the cluster of the environment's publisher configuration (by
    * default the local cluster of {@code ./runstream demo}). Options: {@code --runs N} (default 20),
    * {@code --concurrency C} (8), {@code --tokens-per-second R} (50; 0 as fast as possible), {@code
-   * --seed S} (42), {@code --failure-rate F} (0.1), {@code --retry-rate F} (0.1). The prices
-   * default to {@link #DEMO_PRICES}.
+   * --seed S} (42), {@code --failure-rate F} (0.1), {@code --retry-rate F} (0.1). Without {@link
+   * PublisherConfig#PRICES_CONFIG}, it first publishes {@link #DEMO_PRICES} to the price ledger
+   * (effective from the epoch) and the simulated runs carry token counts only.
    *
    * @param args the options
    */
@@ -513,15 +518,20 @@ public final class DemoAgent {
     PublisherConfig config;
     try {
       config = PublisherConfig.fromEnvironment();
-      if (config.prices().prices().isEmpty()) {
-        config = config.toBuilder().prices(DEMO_PRICES).build();
-      }
     } catch (ConfigException e) {
       System.err.println("Invalid publisher configuration: " + e.getMessage());
       System.exit(2);
       return;
     }
     DemoAgent agent = new DemoAgent(builder.build());
+    if (config.prices().prices().isEmpty()) {
+      // Workers know no prices: the demo's list prices go to the ledger, the topology prices.
+      try (PriceLedger ledger = PriceLedger.create(config)) {
+        ledger.publishAll(PriceTable.parse(DEMO_PRICES), Instant.EPOCH, "demo list price");
+      } catch (PublishException e) {
+        System.err.println("Could not publish the demo prices to the ledger: " + e.getMessage());
+      }
+    }
     try (AgentEventPublisher publisher = AgentEventPublisher.create(config)) {
       System.out.println(
           "Publishing "

@@ -81,6 +81,12 @@ public final class PublisherConfig {
   /** Default of {@link #TOPIC_CONFIG}. */
   public static final String TOPIC_DEFAULT = "agent-events";
 
+  /** The price ledger topic that {@link PriceLedger} writes and reads. */
+  public static final String PRICES_TOPIC_CONFIG = "publisher.prices.topic";
+
+  /** Default of {@link #PRICES_TOPIC_CONFIG}. */
+  public static final String PRICES_TOPIC_DEFAULT = "model-prices";
+
   /** Kafka {@code linger.ms}. */
   public static final String LINGER_MS_CONFIG = ProducerConfig.LINGER_MS_CONFIG;
 
@@ -176,6 +182,14 @@ public final class PublisherConfig {
               "Whether the publisher observes the control topic. false: no consumer, and runs"
                   + " never see cancel requests.")
           .define(
+              PRICES_TOPIC_CONFIG,
+              Type.STRING,
+              PRICES_TOPIC_DEFAULT,
+              new ConfigDef.NonEmptyStringWithoutControlChars(),
+              Importance.LOW,
+              "The compacted price ledger topic (PriceLedger publishes and lists price versions"
+                  + " there; the topology prices usage from it).")
+          .define(
               LINGER_MS_CONFIG,
               Type.LONG,
               5L,
@@ -265,8 +279,10 @@ public final class PublisherConfig {
               "Model prices for computing costs, in USD per million tokens:"
                   + " model:inputPrice:outputPrice, comma-separated (e.g."
                   + " gpt-4o-mini:0.15:0.60,claude-sonnet:3:15). At most 6 decimal places, so"
-                  + " costs are exact at scale 12. A usage reported without a cost for a model"
-                  + " not listed here is refused.");
+                  + " costs are exact at scale 12. Optional: when empty, a usage without a cost is"
+                  + " published with cost 0 and the topology prices it from the price ledger"
+                  + " (publisher.prices.topic). When not empty, a usage without a cost for a"
+                  + " model not listed here is refused (a typo guard).");
 
   private final Map<String, Object> originals;
   private final List<String> bootstrapServers;
@@ -276,6 +292,7 @@ public final class PublisherConfig {
   private final String topic;
   private final String controlTopic;
   private final boolean controlEnabled;
+  private final String pricesTopic;
   private final long lingerMs;
   private final int batchSize;
   private final String compressionType;
@@ -321,7 +338,7 @@ public final class PublisherConfig {
             TenantConfigs.prefixDefaults(
                 CONFIG,
                 ConfigSources.resolve(CONFIG, known),
-                List.of(TOPIC_CONFIG, CONTROL_TOPIC_CONFIG)),
+                List.of(TOPIC_CONFIG, CONTROL_TOPIC_CONFIG, PRICES_TOPIC_CONFIG)),
             false);
     ClientSecurityConfigs.validate(parsed.values());
     this.security = ClientSecurityConfigs.clientProperties(parsed.values());
@@ -337,6 +354,7 @@ public final class PublisherConfig {
     this.topic = parsed.getString(TOPIC_CONFIG);
     this.controlTopic = parsed.getString(CONTROL_TOPIC_CONFIG);
     this.controlEnabled = parsed.getBoolean(CONTROL_ENABLED_CONFIG);
+    this.pricesTopic = parsed.getString(PRICES_TOPIC_CONFIG);
     this.lingerMs = parsed.getLong(LINGER_MS_CONFIG);
     this.batchSize = parsed.getInt(BATCH_SIZE_CONFIG);
     this.compressionType = parsed.getString(COMPRESSION_TYPE_CONFIG).toLowerCase(Locale.ROOT);
@@ -444,6 +462,15 @@ public final class PublisherConfig {
    */
   public String schemaRegistryUrl() {
     return schemaRegistryUrl;
+  }
+
+  /**
+   * The price ledger topic ({@value #PRICES_TOPIC_CONFIG}).
+   *
+   * @return the topic name, {@code model-prices} (tenant-prefixed) by default
+   */
+  public String pricesTopic() {
+    return pricesTopic;
   }
 
   /**

@@ -115,13 +115,16 @@ public interface RunStep {
 
   /**
    * Finishes the step with the usage of {@code model}. A usage without cost is priced exactly from
-   * the publisher's {@link PriceTable}.
+   * the publisher's {@link PriceTable}; when the publisher has no price table at all, it is
+   * published with cost 0 and the topology prices it from the versioned price ledger (see {@link
+   * PriceLedger}).
    *
    * @param output the step's output, or {@code null}
    * @param model the model that produced the usage
    * @param usage the usage
    * @return the event's future
-   * @throws InvalidEventException if the usage has no cost and the model has no price
+   * @throws InvalidEventException if the usage has no cost and a non-empty price table has no price
+   *     for the model
    */
   CompletableFuture<PublishedEvent> finish(String output, String model, TokenUsage usage);
 

@@ -29,7 +29,8 @@ class SchemaCompatibilityGateTest {
           AgentEvent.getClassSchema(),
           WorkflowRun.getClassSchema(),
           UsageAggregate.getClassSchema(),
-          ControlCommand.getClassSchema());
+          ControlCommand.getClassSchema(),
+          PriceVersion.getClassSchema());
 
   private static final Path RELEASED = Path.of("released");
 

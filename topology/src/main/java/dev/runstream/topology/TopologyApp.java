@@ -246,7 +246,12 @@ public final class TopologyApp implements AutoCloseable {
     adminProps.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) ADMIN_TIMEOUT.toMillis());
     TopologyConfig.Topics topics = config.topics();
     List<String> names =
-        List.of(topics.events(), topics.runs(), topics.usage(), topics.deadLetter());
+        List.of(
+            topics.events(),
+            topics.runs(),
+            topics.usage(),
+            topics.deadLetter(),
+            config.pricesTopic());
     try (Admin admin = Admin.create(adminProps)) {
       Set<String> existing =
           admin.listTopics().names().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);

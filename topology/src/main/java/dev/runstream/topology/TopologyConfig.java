@@ -111,6 +111,14 @@ public final class TopologyConfig {
   private static final String USAGE_TOPIC_DOC =
       "Output topic of UsageAggregate records (per agent, model and tenant per window).";
 
+  /** Key: the compacted price ledger topic, read as a global table. */
+  public static final String PRICES_TOPIC_CONFIG = "topology.topic.prices";
+
+  private static final String PRICES_TOPIC_DOC =
+      "Compacted topic of PriceVersion records (the versioned price ledger), keyed"
+          + " model@effective_from; read in full by every instance as a global table. The cost of a"
+          + " step_finish is computed from the version in force at the event's timestamp.";
+
   /** Key: the dead-letter topic for poison pills. */
   public static final String DEAD_LETTER_TOPIC_CONFIG = "topology.topic.dead.letter";
 
@@ -303,6 +311,13 @@ public final class TopologyConfig {
               topicLikeName(),
               Importance.HIGH,
               USAGE_TOPIC_DOC)
+          .define(
+              PRICES_TOPIC_CONFIG,
+              Type.STRING,
+              "model-prices",
+              topicLikeName(),
+              Importance.MEDIUM,
+              PRICES_TOPIC_DOC)
           .define(
               DEAD_LETTER_TOPIC_CONFIG,
               Type.STRING,
@@ -512,7 +527,8 @@ public final class TopologyConfig {
                 EVENTS_TOPIC_CONFIG,
                 RUNS_TOPIC_CONFIG,
                 USAGE_TOPIC_CONFIG,
-                DEAD_LETTER_TOPIC_CONFIG));
+                DEAD_LETTER_TOPIC_CONFIG,
+                PRICES_TOPIC_CONFIG));
     try {
       this.values = Collections.unmodifiableMap(CONFIG.parse(resolved));
     } catch (ConfigException e) {
@@ -551,6 +567,18 @@ public final class TopologyConfig {
           "Invalid topology configuration: the events topic '"
               + t.events()
               + "' must differ from the output topics",
+          null);
+    }
+    String prices = pricesTopic();
+    if (prices.equals(t.events())
+        || prices.equals(t.runs())
+        || prices.equals(t.usage())
+        || prices.equals(t.deadLetter())) {
+      throw new TopologyConfigException(
+          PRICES_TOPIC_CONFIG,
+          "Invalid topology configuration: the prices topic '"
+              + prices
+              + "' must differ from the events and output topics",
           null);
     }
   }
@@ -699,6 +727,15 @@ public final class TopologyConfig {
         (String) values.get(RUNS_TOPIC_CONFIG),
         (String) values.get(USAGE_TOPIC_CONFIG),
         (String) values.get(DEAD_LETTER_TOPIC_CONFIG));
+  }
+
+  /**
+   * The price ledger topic ({@value #PRICES_TOPIC_CONFIG}).
+   *
+   * @return the topic name, {@code model-prices} (tenant-prefixed) by default
+   */
+  public String pricesTopic() {
+    return (String) values.get(PRICES_TOPIC_CONFIG);
   }
 
   /**
@@ -994,6 +1031,16 @@ public final class TopologyConfig {
       set(RUNS_TOPIC_CONFIG, topics.runs());
       set(USAGE_TOPIC_CONFIG, topics.usage());
       return set(DEAD_LETTER_TOPIC_CONFIG, topics.deadLetter());
+    }
+
+    /**
+     * Sets {@value TopologyConfig#PRICES_TOPIC_CONFIG}.
+     *
+     * @param topic the price ledger topic
+     * @return this builder
+     */
+    public Builder pricesTopic(String topic) {
+      return set(PRICES_TOPIC_CONFIG, topic);
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.runstream.topology;
 import dev.runstream.schemas.AgentEvent;
 import dev.runstream.schemas.AvroSerde;
 import dev.runstream.schemas.AvroSerdeConfig;
+import dev.runstream.schemas.PriceVersion;
 import dev.runstream.schemas.SchemaRegistry;
 import dev.runstream.schemas.UsageAggregate;
 import dev.runstream.schemas.WorkflowRun;
@@ -10,10 +11,10 @@ import java.util.Objects;
 import org.apache.kafka.common.serialization.Serde;
 
 /**
- * The value serdes of the topology's external topics: the events it reads, the runs and the usage
- * aggregates it writes. Keys are strings. Internal topics (changelogs, repartition) never use
- * these: they carry plain Avro binary that only this application reads, so a registry outage cannot
- * stall state restoration and no registry subjects are created for them.
+ * The value serdes of the topology's external topics: the events and the price ledger it reads, the
+ * runs and the usage aggregates it writes. Keys are strings. Internal topics (changelogs,
+ * repartition) never use these: they carry plain Avro binary that only this application reads, so a
+ * registry outage cannot stall state restoration and no registry subjects are created for them.
  *
  * <p>Production uses {@link #registry(AvroSerdeConfig)}: Avro in the Confluent wire format against
  * a Confluent-API schema registry. Tests may pass any serdes, for example the same serdes over an
@@ -22,15 +23,21 @@ import org.apache.kafka.common.serialization.Serde;
  * @param events serde of the events topic's values
  * @param runs serde of the runs topic's values
  * @param aggregates serde of the usage topic's values
+ * @param prices serde of the price ledger topic's values; the topology reads it leniently: a value
+ *     it cannot decode counts as no version (see {@link WorkflowTopology})
  */
 public record TopologySerdes(
-    Serde<AgentEvent> events, Serde<WorkflowRun> runs, Serde<UsageAggregate> aggregates) {
+    Serde<AgentEvent> events,
+    Serde<WorkflowRun> runs,
+    Serde<UsageAggregate> aggregates,
+    Serde<PriceVersion> prices) {
 
   /** Validates that no serde is null. */
   public TopologySerdes {
     Objects.requireNonNull(events, "events");
     Objects.requireNonNull(runs, "runs");
     Objects.requireNonNull(aggregates, "aggregates");
+    Objects.requireNonNull(prices, "prices");
   }
 
   /**
@@ -54,6 +61,7 @@ public record TopologySerdes(
     return new TopologySerdes(
         AvroSerde.specific(AgentEvent.class, config, registry, false),
         AvroSerde.specific(WorkflowRun.class, config, registry, false),
-        AvroSerde.specific(UsageAggregate.class, config, registry, false));
+        AvroSerde.specific(UsageAggregate.class, config, registry, false),
+        AvroSerde.specific(PriceVersion.class, config, registry, false));
   }
 }

@@ -9,6 +9,7 @@ import dev.runstream.topology.internal.DeadLetterDeserializationHandler;
 import dev.runstream.topology.internal.DeadLetterProcessingHandler;
 import dev.runstream.topology.internal.EventTimestampExtractor;
 import dev.runstream.topology.internal.OutputProductionHandler;
+import dev.runstream.topology.internal.PriceLedger;
 import dev.runstream.topology.internal.ProcessorOutput;
 import dev.runstream.topology.internal.TopologyMetrics;
 import dev.runstream.topology.internal.UsageAggregation;
@@ -125,6 +126,25 @@ import org.apache.kafka.streams.state.WindowBytesStoreSupplier;
  * counted ({@code usage-mismatches-total}). Usage aggregates, in contrast, are built from step
  * usage, because only steps name a model and happen at a point in time that can be windowed.
  *
+ * <h2>Cost: the versioned price ledger</h2>
+ *
+ * The prices topic ({@link TopologyConfig#PRICES_TOPIC_CONFIG}, compacted) holds one {@code
+ * PriceVersion} per model and {@code effective_from}, keyed {@code model@<13-digit epoch millis>}
+ * so compaction keeps every version; a tombstone retracts one. Every instance reads it in full as a
+ * global table ({@value #PRICES_STORE}). A {@code step_finish} with a usage is priced with the
+ * latest version of its model whose {@code effective_from} is at or before the event's timestamp (a
+ * reverse range scan of the model's keys up to that instant): cost = input tokens x input price /
+ * 10^6 + output tokens x output price / 10^6, exactly, at scale 12. The ledger's price wins over a
+ * cost the worker sent (kept in the step's {@code reported_cost_usd}); without a ledger price the
+ * worker's non-zero cost is kept; with neither the cost is zero. The step records which ({@code
+ * priced_by}); aggregates count the unpriced steps. Once a step is priced by the ledger the run's
+ * {@code cost_source} is {@code LEDGER} and its authoritative {@code usage} takes its cost from the
+ * step sum even after {@code agent_finish}, so the runs and the usage aggregates sum the very same
+ * per-step costs. A new version only affects events timestamped at or after its {@code
+ * effective_from} that are processed after it arrived: applied events are never repriced. Price
+ * records that do not decode or are invalid count as no version (as a tombstone of their key), with
+ * a warning and {@code invalid-prices-total}; a version keyed unlike its value is ignored.
+ *
  * <h2>Outputs</h2>
  *
  * <ul>
@@ -168,6 +188,12 @@ public final class WorkflowTopology implements AutoCloseable {
 
   /** Key-value store: workflow ids whose progress snapshot is due. */
   public static final String PENDING_SNAPSHOTS_STORE = "workflow-pending-snapshots-store";
+
+  /**
+   * Global key-value store over the price ledger topic: {@code model@effective_from} to the price
+   * version (see {@link dev.runstream.schemas.PriceVersions}).
+   */
+  public static final String PRICES_STORE = "model-prices-store";
 
   /** Window store: usage per {@code DIMENSION:value} per window. */
   public static final String USAGE_STORE = "usage-aggregates-store";
@@ -254,6 +280,21 @@ public final class WorkflowTopology implements AutoCloseable {
                 keyValueStore(PENDING_SNAPSHOTS_STORE, inMemory), Serdes.String(), Serdes.Long())
             .withCachingEnabled());
 
+    // The price ledger, read in full by every instance; the processor looks prices up in it.
+    PriceLedger.Reader prices =
+        new PriceLedger.Reader(serdes.prices().deserializer(), config.pricesTopic());
+    builder.globalTable(
+        config.pricesTopic(),
+        Consumed.with(
+                Serdes.String(), PriceLedger.validating(serdes.prices().deserializer(), metrics))
+            .withName("model-prices-source"),
+        Materialized.<String, byte[]>as(
+                inMemory
+                    ? Stores.inMemoryKeyValueStore(PRICES_STORE)
+                    : Stores.persistentTimestampedKeyValueStore(PRICES_STORE))
+            .withKeySerde(Serdes.String())
+            .withValueSerde(Serdes.ByteArray()));
+
     KStream<String, ProcessorOutput> outputs =
         builder.stream(
                 topics.events(),
@@ -261,7 +302,7 @@ public final class WorkflowTopology implements AutoCloseable {
                     .withTimestampExtractor(new EventTimestampExtractor())
                     .withName("agent-events-source"))
             .process(
-                () -> new WorkflowProcessor(settings, metrics),
+                () -> new WorkflowProcessor(settings, metrics, prices),
                 Named.as("materialize-workflows"),
                 RUNS_STORE,
                 TEXT_STORE,
@@ -388,9 +429,11 @@ public final class WorkflowTopology implements AutoCloseable {
    * dead-letter-records-total} (tag {@code reason}), {@code events-applied-total}, {@code
    * duplicate-events-total}, {@code sequence-gaps-total}, {@code missing-events-total}, {@code
    * snapshots-published-total}, {@code final-records-published-total}, {@code
-   * usage-mismatches-total}, {@code placeholder-parents-total} and {@code
-   * output-records-dropped-total}. Also reported over JMX (domain {@value
-   * TopologyMetrics#JMX_PREFIX}). Kafka Streams' own metrics are in {@code KafkaStreams#metrics()}.
+   * usage-mismatches-total}, {@code placeholder-parents-total}, {@code
+   * output-records-dropped-total}, and for the price ledger {@code steps-priced-by-ledger-total},
+   * {@code steps-priced-by-worker-total}, {@code steps-unpriced-total} and {@code
+   * invalid-prices-total}. Also reported over JMX (domain {@value TopologyMetrics#JMX_PREFIX}).
+   * Kafka Streams' own metrics are in {@code KafkaStreams#metrics()}.
    *
    * @return the metrics, live
    */

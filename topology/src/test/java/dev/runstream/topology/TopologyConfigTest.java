@@ -30,6 +30,7 @@ class TopologyConfigTest {
         .isEqualTo(
             new TopologyConfig.Topics(
                 "agent-events", "workflow-runs", "usage-aggregates", "agent-events-dlq"));
+    assertThat(config.pricesTopic()).isEqualTo("model-prices");
     assertThat(config.snapshotInterval()).isEqualTo(Duration.ofSeconds(1));
     assertThat(config.http().port()).isEqualTo(8090);
     assertThat(config.http().advertisedHost()).isEqualTo("127.0.0.1");
@@ -128,6 +129,23 @@ class TopologyConfigTest {
                     .topics(new TopologyConfig.Topics("same", "same", "u", "d"))
                     .build())
         .isInstanceOf(TopologyConfigException.class);
+    assertThatThrownBy(
+            () -> TopologyConfig.newBuilder().isolated().pricesTopic("agent-events").build())
+        .isInstanceOf(TopologyConfigException.class)
+        .hasMessageContaining("the prices topic 'agent-events' must differ")
+        .satisfies(
+            e ->
+                assertThat(((TopologyConfigException) e).key())
+                    .isEqualTo(TopologyConfig.PRICES_TOPIC_CONFIG));
+  }
+
+  @Test
+  void shouldPrefixThePricesTopicWithTheTenantWhenATenantIsSet() {
+    TopologyConfig config =
+        TopologyConfig.isolated(
+            Map.of(dev.runstream.schemas.TenantConfigs.TENANT_ID_CONFIG, "acme"));
+    assertThat(config.pricesTopic()).isEqualTo("acme.model-prices");
+    assertThat(config.topics().events()).isEqualTo("acme.agent-events");
   }
 
   @Test

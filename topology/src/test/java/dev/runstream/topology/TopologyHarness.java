@@ -2,11 +2,14 @@ package dev.runstream.topology;
 
 import dev.runstream.schemas.AgentEvent;
 import dev.runstream.schemas.AvroSerdeConfig;
+import dev.runstream.schemas.PriceVersion;
+import dev.runstream.schemas.PriceVersions;
 import dev.runstream.schemas.UsageAggregate;
 import dev.runstream.schemas.WorkflowRun;
 import dev.runstream.topology.internal.ChunkKey;
 import dev.runstream.topology.internal.TextChunks;
 import dev.runstream.topology.internal.WorkflowState;
+import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,6 +41,8 @@ final class TopologyHarness implements AutoCloseable {
   final TestOutputTopic<String, WorkflowRun> runs;
   final TestOutputTopic<String, UsageAggregate> usage;
   final TestOutputTopic<byte[], byte[]> deadLetters;
+  final TestInputTopic<String, PriceVersion> prices;
+  final TestInputTopic<String, byte[]> rawPrices;
 
   TopologyHarness(Path stateDir) {
     this(stateDir, b -> {});
@@ -74,6 +79,12 @@ final class TopologyHarness implements AutoCloseable {
     deadLetters =
         driver.createOutputTopic(
             topics.deadLetter(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    prices =
+        driver.createInputTopic(
+            config.pricesTopic(), new StringSerializer(), serdes.prices().serializer());
+    rawPrices =
+        driver.createInputTopic(
+            config.pricesTopic(), new StringSerializer(), new ByteArraySerializer());
   }
 
   /** Pipes events, keyed by their root workflow id. */
@@ -81,6 +92,19 @@ final class TopologyHarness implements AutoCloseable {
     for (AgentEvent event : batch) {
       events.pipeInput(event.getRootWorkflowId(), event);
     }
+  }
+
+  /** Publishes a price version to the ledger under its proper key. */
+  PriceVersion price(String model, String input, String output, Instant effectiveFrom) {
+    PriceVersion version =
+        PriceVersion.newBuilder()
+            .setModel(model)
+            .setInputPerMillion(PriceVersions.price(new BigDecimal(input)))
+            .setOutputPerMillion(PriceVersions.price(new BigDecimal(output)))
+            .setEffectiveFrom(effectiveFrom)
+            .build();
+    prices.pipeInput(PriceVersions.key(version), version);
+    return version;
   }
 
   /** The materialized run with its text, or null. */

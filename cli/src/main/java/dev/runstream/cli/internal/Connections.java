@@ -3,6 +3,9 @@ package dev.runstream.cli.internal;
 import dev.runstream.cli.CliConfig;
 import dev.runstream.client.ClientConfig;
 import dev.runstream.producer.DemoAgent;
+import dev.runstream.producer.PriceLedger;
+import dev.runstream.producer.PriceTable;
+import dev.runstream.producer.PublishException;
 import dev.runstream.producer.PublisherConfig;
 import dev.runstream.schemas.AvroSerdeConfig;
 import java.io.IOException;
@@ -11,6 +14,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 
 /**
@@ -44,7 +48,8 @@ public final class Connections {
   }
 
   /**
-   * The publisher's configuration for simulated agents: the demo's prices, synchronous waits and
+   * The publisher's configuration for simulated agents: no prices (they publish token counts; the
+   * topology prices them from the ledger, see {@link #publishDemoPrices}), synchronous waits and
    * registry requests bounded by {@link CliConfig#connectTimeout()}.
    *
    * @param config the CLI configuration
@@ -74,13 +79,35 @@ public final class Connections {
     kafka.forEach(builder::set);
     return builder
         .schemaRegistryUrl(registryUrl)
-        .prices(DemoAgent.DEMO_PRICES)
         .linger(Duration.ofMillis(2))
         .maxBlock(config.connectTimeout())
         .set(AvroSerdeConfig.REGISTRY_REQUEST_TIMEOUT_MS_CONFIG, timeout)
         .set(AvroSerdeConfig.REGISTRY_MAX_RETRIES_CONFIG, 1)
         .clientId("runstream-cli-agents")
         .build();
+  }
+
+  /**
+   * Publishes {@link DemoAgent#DEMO_PRICES} to the price ledger, effective from the epoch: the
+   * demo's list prices, which later versions (from {@code runstream prices set}) override. Doing it
+   * again writes the same keys and values, so it is idempotent.
+   *
+   * @param config the publisher configuration of a principal that may write the ledger
+   * @param err where to report
+   * @return whether the prices were published; a failure is reported, not thrown
+   */
+  public static boolean publishDemoPrices(PublisherConfig config, java.io.PrintStream err) {
+    try (PriceLedger ledger = PriceLedger.create(config)) {
+      ledger.publishAll(PriceTable.parse(DemoAgent.DEMO_PRICES), Instant.EPOCH, "demo list price");
+      return true;
+    } catch (PublishException e) {
+      err.println(
+          "  could not publish the demo prices to "
+              + config.pricesTopic()
+              + " (runs stay unpriced until a price is set): "
+              + e.getMessage());
+      return false;
+    }
   }
 
   /**

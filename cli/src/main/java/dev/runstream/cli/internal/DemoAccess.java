@@ -46,7 +46,8 @@ record DemoAccess(
     Map<String, Object> reader,
     Map<String, Object> gateway,
     Path readerProperties,
-    String apiKey) {
+    String apiKey,
+    Map<String, Object> admin) {
 
   /** The demo's tenant in secure mode. */
   static final String TENANT = "acme";
@@ -68,7 +69,7 @@ record DemoAccess(
 
   static DemoAccess plain(LocalCluster cluster) {
     Map<String, Object> bootstrap = Map.of("bootstrap.servers", cluster.bootstrapServers());
-    return new DemoAccess(bootstrap, bootstrap, bootstrap, bootstrap, null, null);
+    return new DemoAccess(bootstrap, bootstrap, bootstrap, bootstrap, null, null, bootstrap);
   }
 
   /** Grants the tenant's ACLs as the cluster's super user and returns each principal's settings. */
@@ -99,7 +100,16 @@ record DemoAccess(
         reader,
         Map.copyOf(gateway),
         readerProperties(security, queryToken),
-        apiKey);
+        apiKey,
+        admin(security));
+  }
+
+  /** The super user's settings, for the tenant's price ledger (no tenant principal writes it). */
+  private static Map<String, Object> admin(ClusterSecurity security) {
+    Map<String, Object> settings = new LinkedHashMap<>();
+    security.adminClientConfig().forEach((k, v) -> settings.put(String.valueOf(k), v));
+    settings.put(TenantConfigs.TENANT_ID_CONFIG, TENANT);
+    return Map.copyOf(settings);
   }
 
   private static String secret(String prefix) {

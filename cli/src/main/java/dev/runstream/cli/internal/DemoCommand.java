@@ -155,6 +155,18 @@ final class DemoCommand implements Callable<Integer> {
         return ExitCodes.OK;
       }
 
+      // The demo's list prices, on the price ledger: the simulated workers publish token counts
+      // only and the topology prices them.
+      try {
+        if (Connections.publishDemoPrices(
+            Connections.publisherConfig(config, access.admin(), cluster.schemaRegistryUrl()),
+            err)) {
+          err.println("  demo prices published to the price ledger (runstream prices list)");
+        }
+      } catch (RuntimeException e) {
+        err.println("  could not publish the demo prices: " + e.getMessage());
+      }
+
       // 2. The topology.
       err.println("▶ Starting the topology (Kafka Streams, materialized view, usage)…");
       Path stateDir = Files.createTempDirectory("runstream-demo-state");

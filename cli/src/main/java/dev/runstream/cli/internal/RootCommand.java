@@ -40,6 +40,7 @@ import picocli.CommandLine.Spec;
       RunsCommand.class,
       UsageCommand.class,
       AclCommand.class,
+      PricesCommand.class,
       WorkerCommand.class,
       CommandLine.HelpCommand.class
     },

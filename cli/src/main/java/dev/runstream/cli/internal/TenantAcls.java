@@ -1,5 +1,6 @@
 package dev.runstream.cli.internal;
 
+import dev.runstream.cluster.TopicSpec;
 import dev.runstream.schemas.TenantConfigs;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,13 +22,18 @@ import org.apache.kafka.common.resource.ResourceType;
  *       cluster right.
  *   <li><b>topology</b> (Kafka Streams): ALL on topics, READ and DESCRIBE on groups, WRITE and
  *       DESCRIBE on transactional ids, each PREFIXED with its {@code application.id} (its internal
- *       topics, consumer group and exactly-once transactional ids); READ on the events topic; WRITE
- *       on the runs, usage, dead-letter and control topics (the control topic for cancels it issues
- *       itself, e.g. on a budget); DESCRIBE_CONFIGS on the runs topic.
- *   <li><b>reader</b> (consumer SDK, gateway, microservices): READ and DESCRIBE on the events, runs
- *       and usage topics, WRITE and DESCRIBE on the control topic (to publish cancel requests), and
- *       READ on consumer groups PREFIXED with the tenant's prefix.
+ *       topics, consumer group and exactly-once transactional ids); READ on the events topic; READ
+ *       and DESCRIBE on the price ledger topic (a global table: read by assignment, no group);
+ *       WRITE on the runs, usage, dead-letter and control topics (the control topic for cancels it
+ *       issues itself, e.g. on a budget); DESCRIBE_CONFIGS on the runs topic.
+ *   <li><b>reader</b> (consumer SDK, gateway, microservices, {@code runstream prices list}): READ
+ *       and DESCRIBE on the events, runs, usage and price ledger topics, WRITE and DESCRIBE on the
+ *       control topic (to publish cancel requests), and READ on consumer groups PREFIXED with the
+ *       tenant's prefix.
  * </ul>
+ *
+ * <p>Nobody but the administrator writes the price ledger ({@code runstream prices set} with the
+ * admin's {@code --command-config}): workers no longer need to know prices.
  *
  * <p>Every pattern lies inside the tenant's topic prefix, so no principal of one tenant can touch
  * another tenant's resources.
@@ -66,6 +72,7 @@ final class TenantAcls {
    */
   static List<AclBinding> of(String tenant, String applicationId, Principals principals) {
     Topics topics = Topics.of(tenant);
+    String prices = TenantConfigs.topicPrefix(tenant) + TopicSpec.MODEL_PRICES;
     List<AclBinding> acls = new ArrayList<>();
     String worker = "User:" + principals.worker();
     String topology = "User:" + principals.topology();
@@ -84,6 +91,8 @@ final class TenantAcls {
         acls, topology, ResourceType.TRANSACTIONAL_ID, applicationId, true, AclOperation.DESCRIBE);
     allow(acls, topology, ResourceType.TOPIC, topics.events(), false, AclOperation.READ);
     allow(acls, topology, ResourceType.TOPIC, topics.events(), false, AclOperation.DESCRIBE);
+    allow(acls, topology, ResourceType.TOPIC, prices, false, AclOperation.READ);
+    allow(acls, topology, ResourceType.TOPIC, prices, false, AclOperation.DESCRIBE);
     for (String output :
         List.of(topics.runs(), topics.usage(), topics.deadLetter(), topics.control())) {
       allow(acls, topology, ResourceType.TOPIC, output, false, AclOperation.WRITE);
@@ -91,7 +100,7 @@ final class TenantAcls {
     }
     allow(acls, topology, ResourceType.TOPIC, topics.runs(), false, AclOperation.DESCRIBE_CONFIGS);
 
-    for (String readable : List.of(topics.events(), topics.runs(), topics.usage())) {
+    for (String readable : List.of(topics.events(), topics.runs(), topics.usage(), prices)) {
       allow(acls, reader, ResourceType.TOPIC, readable, false, AclOperation.READ);
       allow(acls, reader, ResourceType.TOPIC, readable, false, AclOperation.DESCRIBE);
     }

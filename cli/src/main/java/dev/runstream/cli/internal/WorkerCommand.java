@@ -57,6 +57,17 @@ final class WorkerCommand implements Callable<Integer> {
               + " text (default ${DEFAULT-VALUE}).")
   double retryRate = 0.1;
 
+  @Option(
+      names = "--demo-prices",
+      negatable = true,
+      defaultValue = "true",
+      fallbackValue = "true",
+      description =
+          "Publish the demo's list prices to the price ledger (effective from the epoch) before"
+              + " the runs; the simulated agents themselves publish token counts only (default"
+              + " ${DEFAULT-VALUE}).")
+  boolean demoPrices = true;
+
   @Override
   public Integer call() {
     if (runs < 1) {
@@ -91,6 +102,10 @@ final class WorkerCommand implements Callable<Integer> {
     PublisherConfig publisherConfig =
         Connections.publisherConfig(config, config.bootstrapServers(), config.schemaRegistryUrl());
     try (AgentEventPublisher publisher = AgentEventPublisher.create(publisherConfig)) {
+      if (demoPrices) {
+        // The simulated agents know no prices: the demo's list prices go to the ledger instead.
+        Connections.publishDemoPrices(publisherConfig, root.err);
+      }
       root.err.printf(
           Locale.ROOT,
           "Publishing %d simulated runs (%d at a time, %s tokens/s) to %s%n",

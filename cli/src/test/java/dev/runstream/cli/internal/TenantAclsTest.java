@@ -85,6 +85,18 @@ class TenantAclsTest {
             "acme.agent-events",
             "acme.workflow-runs",
             "acme.usage-aggregates",
-            "acme.agent-control");
+            "acme.agent-control",
+            "acme.model-prices");
+  }
+
+  @Test
+  void shouldLetTheTopologyReadThePriceLedgerButNobodyWriteItWhenGranted() {
+    assertThat(of("acme-topology"))
+        .filteredOn(a -> a.pattern().name().equals("acme.model-prices"))
+        .extracting(a -> a.pattern().patternType() + " " + a.entry().operation())
+        .containsExactlyInAnyOrder("LITERAL READ", "LITERAL DESCRIBE");
+    assertThat(ACME)
+        .filteredOn(a -> a.pattern().name().equals("acme.model-prices"))
+        .noneMatch(a -> a.entry().operation() == AclOperation.WRITE);
   }
 }

@@ -4,6 +4,7 @@ import dev.runstream.producer.AgentRun;
 import dev.runstream.producer.CancelRequest;
 import dev.runstream.producer.InvalidEventException;
 import dev.runstream.producer.InvalidTransitionException;
+import dev.runstream.producer.ModelPrice;
 import dev.runstream.producer.PublishException;
 import dev.runstream.producer.PublishedEvent;
 import dev.runstream.producer.PublisherClosedException;
@@ -397,7 +398,10 @@ final class Run implements AgentRun {
                 null));
       }
       BigDecimal cost = usage.costUsd();
-      if (cost == null) {
+      if (cost == null && publisher.config().prices().prices().isEmpty()) {
+        // No price table: publish token counts only; the topology prices them from the ledger.
+        cost = BigDecimal.ZERO.setScale(ModelPrice.COST_SCALE);
+      } else if (cost == null) {
         try {
           cost = publisher.config().prices().cost(model, usage.inputTokens(), usage.outputTokens());
         } catch (IllegalArgumentException e) {
@@ -572,6 +576,14 @@ final class Run implements AgentRun {
       usage =
           new Usage(
               stepInputTokens, stepOutputTokens, stepInputTokens + stepOutputTokens, stepCost);
+    } else if (!totalUsage.hasCost() && publisher.config().prices().prices().isEmpty()) {
+      // No price table: token counts only, as the steps; the topology prices the steps.
+      usage =
+          new Usage(
+              totalUsage.inputTokens(),
+              totalUsage.outputTokens(),
+              totalUsage.totalTokens(),
+              BigDecimal.ZERO.setScale(ModelPrice.COST_SCALE));
     } else if (!totalUsage.hasCost()) {
       throw refuse(
           new InvalidEventException(

@@ -8,6 +8,7 @@ import dev.runstream.producer.InvalidEventException;
 import dev.runstream.producer.InvalidTransitionException;
 import dev.runstream.producer.PublishException;
 import dev.runstream.producer.PublisherClosedException;
+import dev.runstream.producer.PublisherConfig;
 import dev.runstream.producer.RunOptions;
 import dev.runstream.producer.RunStep;
 import dev.runstream.producer.TokenUsage;
@@ -307,6 +308,22 @@ class RunStateMachineTest {
         InvalidEventException.class,
         "no price for model 'gpt-9'");
     assertThat(step.isOpen()).isTrue();
+  }
+
+  @Test
+  void shouldPublishTokenCountsAtCostZeroWhenThePublisherHasNoPrices() {
+    try (Harness priceless = new Harness(PublisherConfig.newBuilder().build())) {
+      AgentRun run = priceless.publisher.startRun("agent", null);
+      run.startStep("a", StepType.LLM).finish(null, "gpt-9", TokenUsage.of(1_000, 500));
+      run.finish("x", TokenUsage.of(1_000, 500));
+      StepFinish step = (StepFinish) priceless.events().get(2).getPayload();
+      assertThat(step.getUsage().getCostUsd()).isEqualTo(new BigDecimal("0E-12"));
+      assertThat(step.getUsage().getTotalTokens()).isEqualTo(1_500);
+      assertThat(step.getModel()).isEqualTo("gpt-9");
+      AgentFinish finish = (AgentFinish) priceless.events().get(3).getPayload();
+      assertThat(finish.getUsage().getCostUsd()).isZero();
+      assertThat(finish.getUsage().getInputTokens()).isEqualTo(1_000);
+    }
   }
 
   @Test

@@ -270,7 +270,8 @@ public final class LocalQueries {
         start,
         start.plus(windowSize),
         sum.getUsage(),
-        sum.getSteps());
+        sum.getSteps(),
+        sum.getUnpricedSteps());
   }
 
   private static <R> StateQueryRequest<R> request(StateQueryRequest<R> request, Integer partition) {

@@ -1,5 +1,6 @@
 package dev.runstream.topology.internal;
 
+import dev.runstream.schemas.PriceSource;
 import dev.runstream.topology.DeadLetterReason;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -42,6 +43,10 @@ public final class TopologyMetrics implements AutoCloseable {
   private final Sensor placeholders;
   private final Sensor dropped;
   private final Sensor retries;
+  private final Sensor pricedByLedger;
+  private final Sensor pricedByWorker;
+  private final Sensor unpriced;
+  private final Sensor invalidPrices;
 
   public TopologyMetrics(String instance) {
     this.metrics =
@@ -89,6 +94,22 @@ public final class TopologyMetrics implements AutoCloseable {
             "step-retries-total",
             "Step attempts after the first (a step_start with attempt N+1): the text of the"
                 + " earlier attempts was dropped.");
+    pricedByLedger =
+        counter(
+            "steps-priced-by-ledger-total",
+            "Step usages priced from the price ledger version in force at the event's time.");
+    pricedByWorker =
+        counter(
+            "steps-priced-by-worker-total",
+            "Step usages whose worker-sent cost was kept because no ledger price was in force.");
+    unpriced =
+        counter(
+            "steps-unpriced-total",
+            "Step usages with neither a ledger price nor a worker cost: counted at cost zero.");
+    invalidPrices =
+        counter(
+            "invalid-prices-total",
+            "Price ledger records ignored: undecodable, invalid, or keyed unlike their value.");
   }
 
   private Sensor counter(String name, String description) {
@@ -136,6 +157,18 @@ public final class TopologyMetrics implements AutoCloseable {
 
   public void retry() {
     retries.record(1);
+  }
+
+  public void priced(PriceSource source) {
+    switch (source) {
+      case LEDGER -> pricedByLedger.record(1);
+      case WORKER -> pricedByWorker.record(1);
+      case UNPRICED -> unpriced.record(1);
+    }
+  }
+
+  public void invalidPrice() {
+    invalidPrices.record(1);
   }
 
   /** Every metric of this registry. */

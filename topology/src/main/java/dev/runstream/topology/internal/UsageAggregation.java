@@ -11,7 +11,7 @@ public final class UsageAggregation {
 
   public static UsageAggregate initial() {
     return new UsageAggregate(
-        UsageDimension.AGENT, "", Instant.EPOCH, Instant.EPOCH, WorkflowState.zeroUsage(), 0L);
+        UsageDimension.AGENT, "", Instant.EPOCH, Instant.EPOCH, WorkflowState.zeroUsage(), 0L, 0L);
   }
 
   public static UsageAggregate add(String key, UsageAggregate contribution, UsageAggregate sum) {
@@ -21,7 +21,8 @@ public final class UsageAggregation {
         Instant.EPOCH,
         Instant.EPOCH,
         WorkflowProcessor.add(sum.getUsage(), contribution.getUsage()),
-        sum.getSteps() + contribution.getSteps());
+        sum.getSteps() + contribution.getSteps(),
+        sum.getUnpricedSteps() + contribution.getUnpricedSteps());
   }
 
   /** The aggregate as published: with its window. */
@@ -32,6 +33,7 @@ public final class UsageAggregation {
         key.window().startTime(),
         key.window().endTime(),
         sum.getUsage(),
-        sum.getSteps());
+        sum.getSteps(),
+        sum.getUnpricedSteps());
   }
 }

@@ -5,6 +5,7 @@ import dev.runstream.schemas.AgentEvent;
 import dev.runstream.schemas.AgentFinish;
 import dev.runstream.schemas.AgentStart;
 import dev.runstream.schemas.EventHeaders;
+import dev.runstream.schemas.PriceSource;
 import dev.runstream.schemas.RunError;
 import dev.runstream.schemas.RunStatus;
 import dev.runstream.schemas.SequenceGap;
@@ -60,14 +61,18 @@ public final class WorkflowProcessor
 
   private final Settings settings;
   private final TopologyMetrics metrics;
+  private final PriceLedger.Reader priceReader;
   private ProcessorContext<String, ProcessorOutput> context;
   private KeyValueStore<String, WorkflowState> runs;
   private KeyValueStore<ChunkKey, byte[]> text;
   private KeyValueStore<String, Long> pending;
+  private PriceLedger prices;
 
-  public WorkflowProcessor(Settings settings, TopologyMetrics metrics) {
+  public WorkflowProcessor(
+      Settings settings, TopologyMetrics metrics, PriceLedger.Reader priceReader) {
     this.settings = settings;
     this.metrics = metrics;
+    this.priceReader = priceReader;
   }
 
   @Override
@@ -76,6 +81,7 @@ public final class WorkflowProcessor
     this.runs = context.getStateStore(WorkflowTopology.RUNS_STORE);
     this.text = context.getStateStore(WorkflowTopology.TEXT_STORE);
     this.pending = context.getStateStore(WorkflowTopology.PENDING_SNAPSHOTS_STORE);
+    this.prices = priceReader.open(context, metrics);
     if (snapshotsEnabled()) {
       context.schedule(
           settings.snapshotInterval(), PunctuationType.WALL_CLOCK_TIME, this::publishSnapshots);
@@ -203,9 +209,9 @@ public final class WorkflowProcessor
       run.put("output", finish.getOutput());
       run.put("total_steps", finish.getTotalSteps());
       run.put("reported_usage", finish.getUsage());
-      run.put("usage", finish.getUsage());
+      run.put("usage", authoritative(run, finish.getUsage()));
       mergeToolResults(run, finish.getToolResults());
-      if (!sameUsage(finish.getUsage(), run.getStepUsage())) {
+      if (!sameUsage(run.getUsage(), run.getStepUsage())) {
         metrics.usageMismatch();
         log.debug(
             "Workflow {}: agent_finish usage {} differs from the step sum {}; the reported"
@@ -248,7 +254,6 @@ public final class WorkflowProcessor
     step.put("finished_at", at);
     step.put("duration_ms", finish.getDurationMs());
     step.put("output", finish.getOutput());
-    step.put("usage", finish.getUsage());
     step.put("model", finish.getModel());
     if (step.getToolCallId() != null) {
       ToolResult result = EventRules.findToolResult(run, step.getToolCallId());
@@ -259,24 +264,50 @@ public final class WorkflowProcessor
         result.put("output", finish.getOutput());
       }
     }
-    Usage usage = finish.getUsage();
-    if (usage == null) {
+    if (finish.getUsage() == null) {
+      step.put("usage", null);
       return List.of();
     }
-    run.put("step_usage", add(run.getStepUsage(), usage));
-    if (run.getReportedUsage() == null) {
-      run.put("usage", run.getStepUsage());
+    PriceLedger.Priced priced = prices.price(finish.getModel(), at, finish.getUsage());
+    priced.applyTo(step);
+    Usage usage = priced.usage();
+    if (priced.source() == PriceSource.LEDGER) {
+      run.put("cost_source", PriceSource.LEDGER);
     }
+    run.put("step_usage", add(run.getStepUsage(), usage));
+    run.put(
+        "usage",
+        run.getReportedUsage() == null
+            ? run.getStepUsage()
+            : authoritative(run, run.getReportedUsage()));
     String model = finish.getModel() == null ? UsageKeys.UNKNOWN_MODEL : finish.getModel();
     String tenant = event.getTenantId() == null ? UsageKeys.NO_TENANT : event.getTenantId();
+    long unpriced = priced.source() == PriceSource.UNPRICED ? 1L : 0L;
     return List.of(
-        contribution(UsageDimension.AGENT, event.getAgentId(), usage),
-        contribution(UsageDimension.MODEL, model, usage),
-        contribution(UsageDimension.TENANT, tenant, usage));
+        contribution(UsageDimension.AGENT, event.getAgentId(), usage, unpriced),
+        contribution(UsageDimension.MODEL, model, usage, unpriced),
+        contribution(UsageDimension.TENANT, tenant, usage, unpriced));
   }
 
-  private static UsageAggregate contribution(UsageDimension dimension, String key, Usage usage) {
-    return new UsageAggregate(dimension, key, Instant.EPOCH, Instant.EPOCH, usage, 1L);
+  private static UsageAggregate contribution(
+      UsageDimension dimension, String key, Usage usage, long unpriced) {
+    return new UsageAggregate(dimension, key, Instant.EPOCH, Instant.EPOCH, usage, 1L, unpriced);
+  }
+
+  /**
+   * The run's authoritative usage once agent_finish reported {@code reported}: the reported
+   * figures, except that when the ledger priced a step, the cost is the step sum, the same per-step
+   * costs the usage aggregates sum (see {@link PriceLedger}).
+   */
+  private static Usage authoritative(WorkflowRun run, Usage reported) {
+    if (run.getCostSource() != PriceSource.LEDGER) {
+      return reported;
+    }
+    return new Usage(
+        reported.getInputTokens(),
+        reported.getOutputTokens(),
+        reported.getTotalTokens(),
+        run.getStepUsage().getCostUsd());
   }
 
   /** Tool results observed in step_finish events win; agent_finish fills in what is missing. */
