@@ -7,8 +7,6 @@ import dev.runstream.cluster.LocalClusterExtension;
 import dev.runstream.producer.AgentEventPublisher;
 import dev.runstream.producer.AgentRun;
 import dev.runstream.producer.CancelRequest;
-import dev.runstream.producer.DemoAgent;
-import dev.runstream.producer.PublisherConfig;
 import dev.runstream.producer.RunStep;
 import dev.runstream.schemas.AgentError;
 import dev.runstream.schemas.AgentEvent;
@@ -16,8 +14,6 @@ import dev.runstream.schemas.Cancellation;
 import dev.runstream.schemas.EventType;
 import dev.runstream.schemas.RunStatus;
 import dev.runstream.schemas.StepType;
-import dev.runstream.topology.TopologyApp;
-import dev.runstream.topology.TopologyConfig;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,49 +39,26 @@ class CancelIT {
 
   @TempDir static Path stateDir;
 
-  private static TopologyApp topology;
+  private static TopologyTestbed bed;
   private static AgentEventPublisher publisher;
   private static URI view;
 
   @BeforeAll
   static void start() {
-    topology =
-        TopologyApp.start(
-            TopologyConfig.newBuilder()
-                .isolated()
-                .bootstrapServers(CLUSTER.cluster().bootstrapServers())
-                .schemaRegistryUrl(CLUSTER.cluster().schemaRegistryUrl())
-                .applicationId("sdk-cancel-it-" + UUID.randomUUID())
-                .stateDir(stateDir)
-                .httpPort(0)
-                .commitInterval(Duration.ofMillis(100))
-                .snapshotInterval(Duration.ofMillis(200))
-                .build());
-    assertThat(topology.awaitRunning(Duration.ofSeconds(90))).isTrue();
-    view = topology.httpAddress();
-    publisher =
-        AgentEventPublisher.create(
-            PublisherConfig.newBuilder()
-                .bootstrapServers(CLUSTER.cluster().bootstrapServers())
-                .schemaRegistryUrl(CLUSTER.cluster().schemaRegistryUrl())
-                .linger(Duration.ofMillis(1))
-                .set(PublisherConfig.PRICES_CONFIG, DemoAgent.DEMO_PRICES)
-                .build());
+    bed = new TopologyTestbed(CLUSTER.cluster(), stateDir, "sdk-cancel-it-");
+    publisher = bed.publisher;
+    view = bed.view;
   }
 
   @AfterAll
   static void stop() {
-    if (publisher != null) {
-      publisher.close();
-    }
-    if (topology != null) {
-      topology.close();
+    if (bed != null) {
+      bed.close();
     }
   }
 
   private static RunstreamClient client() {
-    return RunstreamClient.create(
-        ClusterEvents.config(CLUSTER.cluster()).queryUrl(view.toString()).build());
+    return bed.client();
   }
 
   @Test

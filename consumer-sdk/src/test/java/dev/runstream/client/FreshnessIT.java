@@ -6,22 +6,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.runstream.cluster.LocalClusterExtension;
 import dev.runstream.producer.AgentEventPublisher;
 import dev.runstream.producer.AgentRun;
-import dev.runstream.producer.DemoAgent;
 import dev.runstream.producer.PublishedEvent;
-import dev.runstream.producer.PublisherConfig;
 import dev.runstream.producer.RunStep;
 import dev.runstream.producer.TokenUsage;
 import dev.runstream.schemas.AgentEvent;
 import dev.runstream.schemas.RunStatus;
 import dev.runstream.schemas.StepType;
 import dev.runstream.schemas.TextDelta;
-import dev.runstream.topology.TopologyApp;
 import dev.runstream.topology.TopologyConfig;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -41,39 +36,21 @@ class FreshnessIT {
 
   @TempDir static Path stateDir;
 
-  private static TopologyApp topology;
+  private static TopologyTestbed bed;
   private static AgentEventPublisher publisher;
   private static RunstreamClient client;
 
   @BeforeAll
   static void start() {
-    topology =
-        TopologyApp.start(
+    bed =
+        new TopologyTestbed(
+            CLUSTER.cluster(),
+            stateDir,
+            "sdk-freshness-it-",
             TopologyConfig.newBuilder()
-                .isolated()
-                .bootstrapServers(CLUSTER.cluster().bootstrapServers())
-                .schemaRegistryUrl(CLUSTER.cluster().schemaRegistryUrl())
-                .applicationId("sdk-freshness-it-" + UUID.randomUUID())
-                .stateDir(stateDir)
-                .httpPort(0)
-                .commitInterval(Duration.ofMillis(100))
-                .snapshotInterval(Duration.ofMillis(200))
-                .set(TopologyConfig.QUERY_FRESHNESS_MAX_WAIT_MS_CONFIG, 1_000L)
-                .build());
-    assertThat(topology.awaitRunning(Duration.ofSeconds(90))).isTrue();
-    publisher =
-        AgentEventPublisher.create(
-            PublisherConfig.newBuilder()
-                .bootstrapServers(CLUSTER.cluster().bootstrapServers())
-                .schemaRegistryUrl(CLUSTER.cluster().schemaRegistryUrl())
-                .linger(Duration.ofMillis(1))
-                .set(PublisherConfig.PRICES_CONFIG, DemoAgent.DEMO_PRICES)
-                .build());
-    client =
-        RunstreamClient.create(
-            ClusterEvents.config(CLUSTER.cluster())
-                .queryUrl(topology.httpAddress().toString())
-                .build());
+                .set(TopologyConfig.QUERY_FRESHNESS_MAX_WAIT_MS_CONFIG, 1_000L));
+    publisher = bed.publisher;
+    client = bed.client();
   }
 
   @AfterAll
@@ -81,11 +58,8 @@ class FreshnessIT {
     if (client != null) {
       client.close();
     }
-    if (publisher != null) {
-      publisher.close();
-    }
-    if (topology != null) {
-      topology.close();
+    if (bed != null) {
+      bed.close();
     }
   }
 

@@ -7,8 +7,6 @@ import dev.runstream.cluster.LocalClusterExtension;
 import dev.runstream.cluster.TopicSpec;
 import dev.runstream.producer.AgentEventPublisher;
 import dev.runstream.producer.AgentRun;
-import dev.runstream.producer.DemoAgent;
-import dev.runstream.producer.PublisherConfig;
 import dev.runstream.producer.RunStep;
 import dev.runstream.producer.TokenUsage;
 import dev.runstream.schemas.AgentEvent;
@@ -37,14 +35,7 @@ class SharedReaderIT {
 
   @BeforeAll
   static void publisher() {
-    publisher =
-        AgentEventPublisher.create(
-            PublisherConfig.newBuilder()
-                .bootstrapServers(CLUSTER.cluster().bootstrapServers())
-                .schemaRegistryUrl(CLUSTER.cluster().schemaRegistryUrl())
-                .linger(Duration.ofMillis(1))
-                .set(PublisherConfig.PRICES_CONFIG, DemoAgent.DEMO_PRICES)
-                .build());
+    publisher = TopologyTestbed.publisher(CLUSTER.cluster());
   }
 
   @AfterAll

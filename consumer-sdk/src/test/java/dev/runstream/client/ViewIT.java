@@ -10,9 +10,7 @@ import dev.runstream.cluster.LocalClusterExtension;
 import dev.runstream.cluster.TopicSpec;
 import dev.runstream.producer.AgentEventPublisher;
 import dev.runstream.producer.AgentRun;
-import dev.runstream.producer.DemoAgent;
 import dev.runstream.producer.PublishedEvent;
-import dev.runstream.producer.PublisherConfig;
 import dev.runstream.producer.RunOptions;
 import dev.runstream.producer.RunStep;
 import dev.runstream.producer.TokenUsage;
@@ -20,14 +18,11 @@ import dev.runstream.schemas.AgentEvent;
 import dev.runstream.schemas.EventType;
 import dev.runstream.schemas.RunStatus;
 import dev.runstream.schemas.StepType;
-import dev.runstream.topology.TopologyApp;
-import dev.runstream.topology.TopologyConfig;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -57,49 +52,26 @@ class ViewIT {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP = HttpClient.newHttpClient();
-  private static TopologyApp topology;
+  private static TopologyTestbed bed;
   private static AgentEventPublisher publisher;
   private static URI view;
 
   @BeforeAll
   static void start() {
-    topology =
-        TopologyApp.start(
-            TopologyConfig.newBuilder()
-                .isolated()
-                .bootstrapServers(CLUSTER.cluster().bootstrapServers())
-                .schemaRegistryUrl(CLUSTER.cluster().schemaRegistryUrl())
-                .applicationId("sdk-view-it-" + UUID.randomUUID())
-                .stateDir(stateDir)
-                .httpPort(0)
-                .commitInterval(Duration.ofMillis(100))
-                .snapshotInterval(Duration.ofMillis(200))
-                .build());
-    assertThat(topology.awaitRunning(Duration.ofSeconds(90))).isTrue();
-    view = topology.httpAddress();
-    publisher =
-        AgentEventPublisher.create(
-            PublisherConfig.newBuilder()
-                .bootstrapServers(CLUSTER.cluster().bootstrapServers())
-                .schemaRegistryUrl(CLUSTER.cluster().schemaRegistryUrl())
-                .linger(Duration.ofMillis(1))
-                .set(PublisherConfig.PRICES_CONFIG, DemoAgent.DEMO_PRICES)
-                .build());
+    bed = new TopologyTestbed(CLUSTER.cluster(), stateDir, "sdk-view-it-");
+    publisher = bed.publisher;
+    view = bed.view;
   }
 
   @AfterAll
   static void stop() {
-    if (publisher != null) {
-      publisher.close();
-    }
-    if (topology != null) {
-      topology.close();
+    if (bed != null) {
+      bed.close();
     }
   }
 
   private static RunstreamClient client() {
-    return RunstreamClient.create(
-        ClusterEvents.config(CLUSTER.cluster()).queryUrl(view.toString()).build());
+    return bed.client();
   }
 
   /** Waits until the view of {@code workflowId} satisfies {@code ready}. */
