@@ -83,8 +83,14 @@ public final class TestEvents {
 
   public TestEvents llmStep(String stepKey, String... chunks) {
     next(StepStart.newBuilder().setStepKey(stepKey).setStepType(StepType.LLM).build());
+    streamAndFinish(stepKey, 1, chunks);
+    return this;
+  }
+
+  /** The text deltas {@code chunks} of {@code stepKey}'s {@code attempt}, then its finish. */
+  private void streamAndFinish(String stepKey, int attempt, String... chunks) {
     for (String chunk : chunks) {
-      next(TextDelta.newBuilder().setStepKey(stepKey).setContent(chunk).build());
+      next(TextDelta.newBuilder().setStepKey(stepKey).setContent(chunk).build(), attempt);
       text.append(chunk);
     }
     next(
@@ -94,8 +100,8 @@ public final class TestEvents {
             .setDurationMs(5)
             .setUsage(usage(10, chunks.length, "0.000010000000"))
             .setModel("m1")
-            .build());
-    return this;
+            .build(),
+        attempt);
   }
 
   /**
@@ -108,19 +114,7 @@ public final class TestEvents {
       next(TextDelta.newBuilder().setStepKey(stepKey).setContent(chunk).build());
     }
     next(StepStart.newBuilder().setStepKey(stepKey).setStepType(StepType.LLM).build(), 2);
-    for (String chunk : chunks) {
-      next(TextDelta.newBuilder().setStepKey(stepKey).setContent(chunk).build(), 2);
-      text.append(chunk);
-    }
-    next(
-        StepFinish.newBuilder()
-            .setStepKey(stepKey)
-            .setOutput("{}")
-            .setDurationMs(5)
-            .setUsage(usage(10, chunks.length, "0.000010000000"))
-            .setModel("m1")
-            .build(),
-        2);
+    streamAndFinish(stepKey, 2, chunks);
     return this;
   }
 

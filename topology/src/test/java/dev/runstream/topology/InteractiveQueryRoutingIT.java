@@ -101,14 +101,20 @@ class InteractiveQueryRoutingIT {
     return steps;
   }
 
-  @Test
-  void shouldAnswerEveryWorkflowFromEitherInstanceWhenRoutedToItsOwner() {
+  /** Waits until {@code instance} answers 200 for every published workflow. */
+  private static void awaitEveryRunQueryableFrom(TopologyApp instance) {
     await()
         .atMost(Duration.ofSeconds(90))
         .until(
             () ->
                 texts.keySet().stream()
-                    .allMatch(id -> get(a.httpAddress(), "workflows/" + id).status() == 200));
+                    .allMatch(
+                        id -> get(instance.httpAddress(), "workflows/" + id).status() == 200));
+  }
+
+  @Test
+  void shouldAnswerEveryWorkflowFromEitherInstanceWhenRoutedToItsOwner() {
+    awaitEveryRunQueryableFrom(a);
     Set<String> servers = new HashSet<>();
     int forwarded = 0;
     for (Map.Entry<String, String> e : texts.entrySet()) {
@@ -143,12 +149,7 @@ class InteractiveQueryRoutingIT {
 
   @Test
   void shouldRouteReadYourEventQueriesByTheTokensPartitionWhenAskedAnyInstance() throws Exception {
-    await()
-        .atMost(Duration.ofSeconds(90))
-        .until(
-            () ->
-                texts.keySet().stream()
-                    .allMatch(id -> get(a.httpAddress(), "workflows/" + id).status() == 200));
+    awaitEveryRunQueryableFrom(a);
     Set<String> servers = new HashSet<>();
     for (Map.Entry<String, String> e : texts.entrySet()) {
       String id = e.getKey();
@@ -173,12 +174,7 @@ class InteractiveQueryRoutingIT {
 
   @Test
   void shouldFindSubWorkflowWithoutRootHintWhenItLivesOnAnotherInstance() {
-    await()
-        .atMost(Duration.ofSeconds(90))
-        .until(
-            () ->
-                texts.keySet().stream()
-                    .allMatch(id -> get(b.httpAddress(), "workflows/" + id).status() == 200));
+    awaitEveryRunQueryableFrom(b);
     for (String child : rootOf.keySet()) {
       if (rootOf.get(child).equals(child)) {
         continue;
