@@ -46,7 +46,6 @@ import java.util.Optional;
 import java.util.UUID;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -478,29 +477,12 @@ public final class BenchSuite {
               .get("agent-events")
               .partitions()
               .size();
-      admin
-          .createTopics(
-              List.of(
-                  new NewTopic(topics.events(), partitions, (short) 1),
-                  new NewTopic(topics.runs(), partitions, (short) 1)
-                      .configs(Map.of("cleanup.policy", "compact")),
-                  new NewTopic(topics.usage(), Math.max(1, partitions / 2), (short) 1),
-                  new NewTopic(topics.deadLetter(), 1, (short) 1)))
-          .all()
-          .get();
+      TopologyBench.createTopologyTopics(admin, topics, partitions);
       awaitLeaders(admin, topics.events());
     }
     progress.step(0.05, "publishing the backlog");
     try (AgentEventPublisher publisher =
-        AgentEventPublisher.create(
-            PublisherConfig.newBuilder()
-                .bootstrapServers(cluster.bootstrapServers())
-                .schemaRegistryUrl(cluster.schemaRegistryUrl())
-                .topic(topics.events())
-                .linger(Duration.ofMillis(5))
-                .coalesceWindow(Duration.ZERO)
-                .prices(DemoAgent.DEMO_PRICES)
-                .build())) {
+        TopologyBench.uncoalescedPublisher(cluster, topics.events(), Duration.ofMillis(5))) {
       long backlog =
           TopologyBench.publishBacklog(
               publisher, new DemoAgent(workloadOptions(o.seed() + 2)), o.topologyRuns());
@@ -508,17 +490,7 @@ public final class BenchSuite {
       double baseline = plainConsumerRate(cluster, topics.events(), partitions, backlog);
       progress.step(0.3, "starting the topology");
       Path state = Files.createTempDirectory("bench-suite-topology");
-      try (TopologyApp app =
-          TopologyApp.start(
-              TopologyConfig.newBuilder()
-                  .isolated()
-                  .bootstrapServers(cluster.bootstrapServers())
-                  .schemaRegistryUrl(cluster.schemaRegistryUrl())
-                  .applicationId(prefix)
-                  .topics(topics)
-                  .stateDir(state)
-                  .httpPort(0)
-                  .build())) {
+      try (TopologyApp app = TopologyBench.startTopology(cluster, prefix, topics, state)) {
         double rate = TopologyBench.throughput(app, backlog);
         progress.step(0.6, "lag under a paced load");
         TopologyBench.Lag lag =

@@ -14,9 +14,7 @@ import dev.runstream.cluster.LocalCluster;
 import dev.runstream.cluster.LocalClusterConfig;
 import dev.runstream.producer.AgentEventPublisher;
 import dev.runstream.producer.AgentRun;
-import dev.runstream.producer.DemoAgent;
 import dev.runstream.producer.PublishedEvent;
-import dev.runstream.producer.PublisherConfig;
 import dev.runstream.producer.RunStep;
 import dev.runstream.producer.TokenUsage;
 import dev.runstream.schemas.AgentEvent;
@@ -36,9 +34,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 
 /**
  * Issue 10, items 5 and 6, measured on one local cluster started for the run, each figure beside a
@@ -99,42 +94,11 @@ public final class FreshnessBench {
     String prefix = "bench-freshness-" + UUID.randomUUID().toString().substring(0, 8);
     TopologyConfig.Topics topics =
         new TopologyConfig.Topics(prefix, prefix + "-runs", prefix + "-usage", prefix + "-dlq");
-    try (Admin admin =
-        Admin.create(
-            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()))) {
-      admin
-          .createTopics(
-              List.of(
-                  new NewTopic(topics.events(), 1, (short) 1),
-                  new NewTopic(topics.runs(), 1, (short) 1)
-                      .configs(Map.of("cleanup.policy", "compact")),
-                  new NewTopic(topics.usage(), 1, (short) 1),
-                  new NewTopic(topics.deadLetter(), 1, (short) 1)))
-          .all()
-          .get();
-    }
+    TopologyBench.createTopologyTopics(cluster, topics);
     Path stateDir = Files.createTempDirectory("freshness-bench");
     try (AgentEventPublisher publisher =
-            AgentEventPublisher.create(
-                PublisherConfig.newBuilder()
-                    .bootstrapServers(cluster.bootstrapServers())
-                    .schemaRegistryUrl(cluster.schemaRegistryUrl())
-                    .topic(topics.events())
-                    .linger(Duration.ofMillis(1))
-                    .coalesceWindow(Duration.ZERO)
-                    .prices(DemoAgent.DEMO_PRICES)
-                    .build());
-        TopologyApp app =
-            TopologyApp.start(
-                TopologyConfig.newBuilder()
-                    .isolated()
-                    .bootstrapServers(cluster.bootstrapServers())
-                    .schemaRegistryUrl(cluster.schemaRegistryUrl())
-                    .applicationId(prefix)
-                    .topics(topics)
-                    .stateDir(stateDir)
-                    .httpPort(0)
-                    .build())) {
+            TopologyBench.uncoalescedPublisher(cluster, topics.events(), Duration.ofMillis(1));
+        TopologyApp app = TopologyBench.startTopology(cluster, prefix, topics, stateDir)) {
       if (!app.awaitRunning(Duration.ofMinutes(2))) {
         throw new IllegalStateException("the topology did not reach RUNNING");
       }

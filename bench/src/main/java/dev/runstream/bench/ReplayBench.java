@@ -41,9 +41,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Future;
 import java.util.function.LongSupplier;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -105,20 +102,7 @@ final class ReplayBench {
         workflowEvents,
         filler);
     boolean realView = !"stub".equals(options.getOrDefault("view", "topology"));
-    try (Admin admin =
-        Admin.create(
-            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()))) {
-      admin
-          .createTopics(
-              List.of(
-                  new NewTopic(TOPICS.events(), 1, (short) 1),
-                  new NewTopic(TOPICS.runs(), 1, (short) 1)
-                      .configs(Map.of("cleanup.policy", "compact")),
-                  new NewTopic(TOPICS.usage(), 1, (short) 1),
-                  new NewTopic(TOPICS.deadLetter(), 1, (short) 1)))
-          .all()
-          .get();
-    }
+    TopologyBench.createTopologyTopics(cluster, TOPICS);
     TopologyApp topology = realView ? startTopology(cluster) : null;
     try {
       return run(cluster, filler, workflowEvents, topology);
@@ -132,16 +116,7 @@ final class ReplayBench {
   private static TopologyApp startTopology(LocalCluster cluster) throws Exception {
     Path state = Files.createTempDirectory("bench-replay-topology");
     TopologyApp app =
-        TopologyApp.start(
-            TopologyConfig.newBuilder()
-                .isolated()
-                .bootstrapServers(cluster.bootstrapServers())
-                .schemaRegistryUrl(cluster.schemaRegistryUrl())
-                .applicationId("bench-replay-" + UUID.randomUUID())
-                .topics(TOPICS)
-                .stateDir(state)
-                .httpPort(0)
-                .build());
+        TopologyBench.startTopology(cluster, "bench-replay-" + UUID.randomUUID(), TOPICS, state);
     if (!app.awaitRunning(Duration.ofMinutes(2))) {
       throw new IllegalStateException("the topology did not start");
     }

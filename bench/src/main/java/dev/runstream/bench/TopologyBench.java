@@ -30,6 +30,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 
 /**
  * The topology's figures on one local cluster started for the run:
@@ -106,6 +109,69 @@ public final class TopologyBench {
         lag(app, publisher, rate, seconds, workflows, probes, probePauseMs);
       }
     }
+  }
+
+  /**
+   * Creates the topology's topics: events and runs (compacted) with {@code partitions} partitions,
+   * usage with half as many (at least one), and a one-partition dead-letter topic.
+   */
+  static void createTopologyTopics(Admin admin, TopologyConfig.Topics topics, int partitions)
+      throws Exception {
+    admin
+        .createTopics(
+            List.of(
+                new NewTopic(topics.events(), partitions, (short) 1),
+                new NewTopic(topics.runs(), partitions, (short) 1)
+                    .configs(Map.of("cleanup.policy", "compact")),
+                new NewTopic(topics.usage(), Math.max(1, partitions / 2), (short) 1),
+                new NewTopic(topics.deadLetter(), 1, (short) 1)))
+        .all()
+        .get();
+  }
+
+  /** As {@link #createTopologyTopics(Admin, TopologyConfig.Topics, int)}, one partition each. */
+  static void createTopologyTopics(LocalCluster cluster, TopologyConfig.Topics topics)
+      throws Exception {
+    try (Admin admin =
+        Admin.create(
+            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()))) {
+      createTopologyTopics(admin, topics, 1);
+    }
+  }
+
+  /**
+   * A topology instance on {@code topics}, configured only here (no environment overrides), with
+   * its query service on a free port; the caller waits for it to run and closes it.
+   */
+  static TopologyApp startTopology(
+      LocalCluster cluster, String applicationId, TopologyConfig.Topics topics, Path stateDir) {
+    return TopologyApp.start(
+        TopologyConfig.newBuilder()
+            .isolated()
+            .bootstrapServers(cluster.bootstrapServers())
+            .schemaRegistryUrl(cluster.schemaRegistryUrl())
+            .applicationId(applicationId)
+            .topics(topics)
+            .stateDir(stateDir)
+            .httpPort(0)
+            .build());
+  }
+
+  /**
+   * A publisher to {@code topic} with {@code linger}, no coalescing (one {@code text_delta} per
+   * token) and the demo prices.
+   */
+  static AgentEventPublisher uncoalescedPublisher(
+      LocalCluster cluster, String topic, Duration linger) {
+    return AgentEventPublisher.create(
+        PublisherConfig.newBuilder()
+            .bootstrapServers(cluster.bootstrapServers())
+            .schemaRegistryUrl(cluster.schemaRegistryUrl())
+            .topic(topic)
+            .linger(linger)
+            .coalesceWindow(Duration.ZERO)
+            .prices(DemoAgent.DEMO_PRICES)
+            .build());
   }
 
   static long publishBacklog(AgentEventPublisher publisher, DemoAgent agent, int runs) {
