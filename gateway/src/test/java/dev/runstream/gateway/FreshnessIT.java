@@ -1,5 +1,6 @@
 package dev.runstream.gateway;
 
+import static dev.runstream.gateway.GatewayTestbed.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,7 +13,6 @@ import dev.runstream.schemas.StepType;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -32,18 +32,11 @@ class FreshnessIT {
 
   @TempDir static Path stateDir;
 
-  private static final Duration WAIT = Duration.ofSeconds(60);
   private static GatewayTestbed bed;
 
   @BeforeAll
   static void start() {
-    bed =
-        new GatewayTestbed(
-            CLUSTER.cluster(),
-            stateDir,
-            GatewayConfig.newBuilder()
-                .sseKeepAlive(Duration.ofMillis(200))
-                .sseStartTimeout(Duration.ofSeconds(2)));
+    bed = new GatewayTestbed(CLUSTER.cluster(), stateDir, GatewayTestbed.fastSseConfig());
   }
 
   @AfterAll

@@ -1,5 +1,6 @@
 package dev.runstream.gateway;
 
+import static dev.runstream.gateway.GatewayTestbed.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -35,18 +36,11 @@ class GatewayIT {
 
   @TempDir static Path stateDir;
 
-  private static final Duration WAIT = Duration.ofSeconds(60);
   private static GatewayTestbed bed;
 
   @BeforeAll
   static void start() {
-    bed =
-        new GatewayTestbed(
-            CLUSTER.cluster(),
-            stateDir,
-            GatewayConfig.newBuilder()
-                .sseKeepAlive(Duration.ofMillis(200))
-                .sseStartTimeout(Duration.ofSeconds(2)));
+    bed = new GatewayTestbed(CLUSTER.cluster(), stateDir, GatewayTestbed.fastSseConfig());
   }
 
   @AfterAll

@@ -1,5 +1,6 @@
 package dev.runstream.gateway;
 
+import static dev.runstream.gateway.GatewayTestbed.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -52,8 +53,6 @@ class GatewaySecurityIT {
   static final String ISSUER = "https://login.example";
   static final String AUDIENCE = "runstream";
   static final String ORIGIN = "https://app.example";
-  private static final Duration START_TIMEOUT = Duration.ofSeconds(2);
-  private static final Duration WAIT = Duration.ofSeconds(60);
 
   private static GatewayTestbed bed;
 
@@ -63,7 +62,7 @@ class GatewaySecurityIT {
         new GatewayTestbed(
             CLUSTER.cluster(),
             stateDir,
-            GatewayConfig.newBuilder()
+            GatewayTestbed.fastSseConfig()
                 .authRequired(true)
                 .tenant("acme")
                 // A shared events topic: tenant.id would default it to acme.agent-events. The
@@ -74,9 +73,7 @@ class GatewaySecurityIT {
                 .jwtHmacSecret(SECRET)
                 .set(GatewayConfig.JWT_ISSUER_CONFIG, ISSUER)
                 .set(GatewayConfig.JWT_AUDIENCE_CONFIG, AUDIENCE)
-                .corsAllowedOrigins(ORIGIN)
-                .sseKeepAlive(Duration.ofMillis(200))
-                .sseStartTimeout(START_TIMEOUT));
+                .corsAllowedOrigins(ORIGIN));
   }
 
   @AfterAll
@@ -334,9 +331,9 @@ class GatewaySecurityIT {
         .isEqualTo(unknownEvents.body().replace(unknown, "ID"))
         .isEqualTo(unknownRun.body().replace(unknown, "ID"));
     assertThat(Duration.ofNanos(foreignNanos))
-        .isGreaterThanOrEqualTo(START_TIMEOUT.minusMillis(100));
+        .isGreaterThanOrEqualTo(GatewayTestbed.SSE_START_TIMEOUT.minusMillis(100));
     assertThat(Duration.ofNanos(unknownNanos))
-        .isGreaterThanOrEqualTo(START_TIMEOUT.minusMillis(100));
+        .isGreaterThanOrEqualTo(GatewayTestbed.SSE_START_TIMEOUT.minusMillis(100));
     HttpResponse<String> resume =
         send(
             HttpRequest.newBuilder(bed.uri(events(foreign.workflowId(), "")))

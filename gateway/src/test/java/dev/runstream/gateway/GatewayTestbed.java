@@ -25,6 +25,12 @@ final class GatewayTestbed implements AutoCloseable {
   static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
+  /** How long a test waits for a stream or a run to reach what it expects. */
+  static final Duration WAIT = Duration.ofSeconds(60);
+
+  /** How long an SSE request for a workflow found nowhere waits before the gateway answers 404. */
+  static final Duration SSE_START_TIMEOUT = Duration.ofSeconds(2);
+
   final TopologyApp topology;
   final AgentEventPublisher publisher;
   final Gateway gateway;
@@ -63,6 +69,16 @@ final class GatewayTestbed implements AutoCloseable {
                 .httpHost("127.0.0.1")
                 .httpPort(0)
                 .build());
+  }
+
+  /**
+   * A gateway configuration for tests that read SSE: keep-alive comments every 200 ms and {@link
+   * #SSE_START_TIMEOUT}, so that streams and their failures show quickly.
+   */
+  static GatewayConfig.Builder fastSseConfig() {
+    return GatewayConfig.newBuilder()
+        .sseKeepAlive(Duration.ofMillis(200))
+        .sseStartTimeout(SSE_START_TIMEOUT);
   }
 
   URI uri(String pathAndQuery) {
