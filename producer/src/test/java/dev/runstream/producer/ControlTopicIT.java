@@ -36,6 +36,16 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class ControlTopicIT {
   @RegisterExtension static final LocalClusterExtension CLUSTER = LocalClusterExtension.perClass();
 
+  /** Publishes a CANCEL command naming {@code run} to the default control topic. */
+  private static void sendCancel(LocalCluster cluster, AgentRun run) throws Exception {
+    sendCommand(
+        cluster,
+        TopicSpec.AGENT_CONTROL,
+        run.workflowId(),
+        run.rootWorkflowId(),
+        ControlCommandType.CANCEL);
+  }
+
   private static void sendCommand(
       LocalCluster cluster, String topic, String workflowId, String root, ControlCommandType type)
       throws Exception {
@@ -80,12 +90,7 @@ class ControlTopicIT {
       AgentRun bystander = publisher.startRun("agent", "q");
       RunStep step = run.startStep("llm_1", StepType.LLM);
       step.textDelta("half");
-      sendCommand(
-          cluster,
-          TopicSpec.AGENT_CONTROL,
-          run.workflowId(),
-          run.rootWorkflowId(),
-          ControlCommandType.CANCEL);
+      sendCancel(cluster, run);
 
       CancelRequest request = run.cancellation().get(30, TimeUnit.SECONDS);
       assertThat(request.reason()).isEqualTo("raw command");
@@ -138,12 +143,7 @@ class ControlTopicIT {
       try (AgentEventPublisher publisher = AgentEventPublisher.create(config)) {
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
         AgentRun run = publisher.startRun("agent", "q");
-        sendCommand(
-            cluster,
-            TopicSpec.AGENT_CONTROL,
-            run.workflowId(),
-            run.rootWorkflowId(),
-            ControlCommandType.CANCEL);
+        sendCancel(cluster, run);
         Thread.sleep(1_500);
         assertThat(run.isCancelRequested()).as(config.toString()).isFalse();
         run.finish("ok").get(30, TimeUnit.SECONDS);
