@@ -19,7 +19,9 @@ class SchemaCompatibilityGateTest {
           AgentEvent.getClassSchema(),
           WorkflowRun.getClassSchema(),
           UsageAggregate.getClassSchema(),
-          ControlCommand.getClassSchema());
+          ControlCommand.getClassSchema(),
+          Budget.getClassSchema(),
+          BudgetExceeded.getClassSchema());
 
   private static final Path RELEASED = Path.of("released");
 
