@@ -4,6 +4,10 @@ import dev.runstream.schemas.UsageAggregate;
 import dev.runstream.topology.TopologyConfig.UsageEmit;
 import dev.runstream.topology.TopologyConfig.UsageWindows;
 import dev.runstream.topology.internal.AvroBinarySerde;
+import dev.runstream.topology.internal.BudgetBreach;
+import dev.runstream.topology.internal.BudgetGuard;
+import dev.runstream.topology.internal.BudgetStoreUpdater;
+import dev.runstream.topology.internal.BudgetTable;
 import dev.runstream.topology.internal.ChunkKey;
 import dev.runstream.topology.internal.DeadLetterDeserializationHandler;
 import dev.runstream.topology.internal.DeadLetterProcessingHandler;
@@ -12,13 +16,16 @@ import dev.runstream.topology.internal.OutputProductionHandler;
 import dev.runstream.topology.internal.ProcessorOutput;
 import dev.runstream.topology.internal.TopologyMetrics;
 import dev.runstream.topology.internal.UsageAggregation;
+import dev.runstream.topology.internal.UsageDelta;
 import dev.runstream.topology.internal.UsageKeys;
+import dev.runstream.topology.internal.WindowedBudgetProcessor;
 import dev.runstream.topology.internal.WorkflowProcessor;
 import dev.runstream.topology.internal.WorkflowState;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.function.Function;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
@@ -36,9 +43,11 @@ import org.apache.kafka.streams.kstream.KTable;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.kstream.Suppressed;
 import org.apache.kafka.streams.kstream.TimeWindows;
 import org.apache.kafka.streams.kstream.Windowed;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.WindowBytesStoreSupplier;
@@ -160,6 +169,18 @@ public final class WorkflowTopology implements AutoCloseable {
   /** Window store: usage per {@code DIMENSION:value} per window. */
   public static final String USAGE_STORE = "usage-aggregates-store";
 
+  /**
+   * Global key-value store: the budgets topic ({@code <SCOPE>:<key>} to the Budget record's bytes),
+   * on every instance.
+   */
+  public static final String BUDGETS_STORE = "budgets-store";
+
+  /** Key-value store: a tenant's usage total in the current HOUR or DAY budget window. */
+  public static final String BUDGET_TOTALS_STORE = "budget-window-totals-store";
+
+  /** Key-value store: runs cancelled by a windowed budget, to the window they were cancelled in. */
+  public static final String BUDGET_CANCELS_STORE = "budget-window-cancels-store";
+
   /** Header of runs-topic records: the run's status. */
   public static final String RUN_STATUS_HEADER = "runstream.run.status";
 
@@ -242,6 +263,30 @@ public final class WorkflowTopology implements AutoCloseable {
                 keyValueStore(PENDING_SNAPSHOTS_STORE, inMemory), Serdes.String(), Serdes.Long())
             .withCachingEnabled());
 
+    boolean budgets = config.budgetsEnabled();
+    TopologyConfig.BudgetTopics budgetTopics = config.budgetTopics();
+    Function<ProcessorContext<?, ?>, BudgetTable> tables = null;
+    if (budgets) {
+      builder.addGlobalStore(
+          Stores.keyValueStoreBuilder(
+                  keyValueStore(BUDGETS_STORE, inMemory), Serdes.String(), Serdes.ByteArray())
+              .withLoggingDisabled(),
+          budgetTopics.budgets(),
+          Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("budgets-source"),
+          () ->
+              new BudgetStoreUpdater(
+                  serdes.budgets().deserializer(), budgetTopics.budgets(), metrics));
+      tables =
+          context ->
+              new BudgetTable(
+                  context.getStateStore(BUDGETS_STORE),
+                  serdes.budgets().deserializer(),
+                  budgetTopics.budgets());
+    }
+    Function<ProcessorContext<?, ?>, BudgetTable> budgetTables = tables;
+    Function<ProcessorContext<?, ?>, BudgetGuard> guards =
+        budgets ? context -> new BudgetGuard(budgetTables.apply(context), metrics) : null;
+
     KStream<String, ProcessorOutput> outputs =
         builder.stream(
                 topics.events(),
@@ -249,7 +294,7 @@ public final class WorkflowTopology implements AutoCloseable {
                     .withTimestampExtractor(new EventTimestampExtractor())
                     .withName("agent-events-source"))
             .process(
-                () -> new WorkflowProcessor(settings, metrics),
+                () -> new WorkflowProcessor(settings, metrics, guards),
                 Named.as("materialize-workflows"),
                 RUNS_STORE,
                 TEXT_STORE,
@@ -259,7 +304,41 @@ public final class WorkflowTopology implements AutoCloseable {
         outputs
             .split(Named.as("route-"))
             .branch((key, value) -> value.isRun(), Branched.as("runs"))
+            .branch((key, value) -> value.isBreach(), Branched.as("budget-breaches"))
+            .branch((key, value) -> value.isDelta(), Branched.as("budget-deltas"))
             .defaultBranch(Branched.as("usage"));
+
+    if (budgets) {
+      sinkBreaches(
+          routes
+              .get("route-budget-breaches")
+              .mapValues(
+                  (ProcessorOutput value) -> value.breach(), Named.as("run-budget-breaches")),
+          "run",
+          budgetTopics,
+          serdes);
+      builder.addStateStore(
+          Stores.keyValueStoreBuilder(
+              keyValueStore(BUDGET_TOTALS_STORE, inMemory), Serdes.String(), Serdes.ByteArray()));
+      builder.addStateStore(
+          Stores.keyValueStoreBuilder(
+              keyValueStore(BUDGET_CANCELS_STORE, inMemory), Serdes.String(), Serdes.Long()));
+      sinkBreaches(
+          routes
+              .get("route-budget-deltas")
+              .mapValues((ProcessorOutput value) -> value.delta(), Named.as("budget-usage-deltas"))
+              .repartition(
+                  Repartitioned.with(Serdes.String(), UsageDelta.serde())
+                      .withName("budget-usage-by-tenant"))
+              .process(
+                  () -> new WindowedBudgetProcessor(budgetTables, metrics),
+                  Named.as("budget-windows"),
+                  BUDGET_TOTALS_STORE,
+                  BUDGET_CANCELS_STORE),
+          "window",
+          budgetTopics,
+          serdes);
+    }
 
     routes
         .get("route-runs")
@@ -299,6 +378,27 @@ public final class WorkflowTopology implements AutoCloseable {
             topics.usage(),
             Produced.with(Serdes.String(), serdes.aggregates()).withName("usage-aggregates-sink"));
     return builder.build(properties);
+  }
+
+  /** Writes breaches: the BudgetExceeded records, and the cancel requests keyed by root id. */
+  private static void sinkBreaches(
+      KStream<String, BudgetBreach> breaches,
+      String name,
+      TopologyConfig.BudgetTopics topics,
+      TopologySerdes serdes) {
+    breaches
+        .mapValues(BudgetBreach::exceeded, Named.as(name + "-budget-exceeded"))
+        .to(
+            topics.budgetEvents(),
+            Produced.with(Serdes.String(), serdes.budgetEvents())
+                .withName(name + "-budget-events-sink"));
+    breaches
+        .map(
+            (key, breach) -> KeyValue.pair(breach.cancel().getRootWorkflowId(), breach.cancel()),
+            Named.as(name + "-budget-cancels"))
+        .to(
+            topics.control(),
+            Produced.with(Serdes.String(), serdes.control()).withName(name + "-control-sink"));
   }
 
   private static KeyValueBytesStoreSupplier keyValueStore(String name, boolean inMemory) {

@@ -2,6 +2,9 @@ package dev.runstream.topology;
 
 import dev.runstream.schemas.AgentEvent;
 import dev.runstream.schemas.AvroSerdeConfig;
+import dev.runstream.schemas.Budget;
+import dev.runstream.schemas.BudgetExceeded;
+import dev.runstream.schemas.ControlCommand;
 import dev.runstream.schemas.UsageAggregate;
 import dev.runstream.schemas.WorkflowRun;
 import dev.runstream.topology.internal.ChunkKey;
@@ -38,6 +41,10 @@ final class TopologyHarness implements AutoCloseable {
   final TestOutputTopic<String, WorkflowRun> runs;
   final TestOutputTopic<String, UsageAggregate> usage;
   final TestOutputTopic<byte[], byte[]> deadLetters;
+  final TestInputTopic<String, Budget> budgets;
+  final TestInputTopic<String, byte[]> rawBudgets;
+  final TestOutputTopic<String, BudgetExceeded> budgetEvents;
+  final TestOutputTopic<String, ControlCommand> control;
 
   TopologyHarness(Path stateDir) {
     this(stateDir, b -> {});
@@ -74,6 +81,21 @@ final class TopologyHarness implements AutoCloseable {
     deadLetters =
         driver.createOutputTopic(
             topics.deadLetter(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    TopologyConfig.BudgetTopics budgetTopics = config.budgetTopics();
+    budgets =
+        driver.createInputTopic(
+            budgetTopics.budgets(), new StringSerializer(), serdes.budgets().serializer());
+    rawBudgets =
+        driver.createInputTopic(
+            budgetTopics.budgets(), new StringSerializer(), new ByteArraySerializer());
+    budgetEvents =
+        driver.createOutputTopic(
+            budgetTopics.budgetEvents(),
+            new StringDeserializer(),
+            serdes.budgetEvents().deserializer());
+    control =
+        driver.createOutputTopic(
+            budgetTopics.control(), new StringDeserializer(), serdes.control().deserializer());
   }
 
   /** Pipes events, keyed by their root workflow id. */

@@ -41,6 +41,8 @@ public final class TopologyMetrics implements AutoCloseable {
   private final Sensor usageMismatches;
   private final Sensor placeholders;
   private final Sensor dropped;
+  private final Sensor budgetsExceeded;
+  private final Sensor invalidBudgets;
 
   public TopologyMetrics(String instance) {
     this.metrics =
@@ -83,6 +85,14 @@ public final class TopologyMetrics implements AutoCloseable {
             "output-records-dropped-total",
             "Run records not published because they exceed the largest record the runs topic"
                 + " accepts; the store keeps them.");
+    budgetsExceeded =
+        counter(
+            "budgets-exceeded-total",
+            "Runs that crossed a budget (each got a BudgetExceeded record and a cancel request).");
+    invalidBudgets =
+        counter(
+            "invalid-budgets-total",
+            "Budget records refused: not decodable or not a valid budget.");
   }
 
   private Sensor counter(String name, String description) {
@@ -126,6 +136,14 @@ public final class TopologyMetrics implements AutoCloseable {
 
   public void dropped() {
     dropped.record(1);
+  }
+
+  public void budgetExceeded() {
+    budgetsExceeded.record(1);
+  }
+
+  public void invalidBudget() {
+    invalidBudgets.record(1);
   }
 
   /** Every metric of this registry. */

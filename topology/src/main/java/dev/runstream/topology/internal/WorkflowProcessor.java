@@ -26,6 +26,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Function;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.KeyValue;
@@ -60,14 +61,27 @@ public final class WorkflowProcessor
 
   private final Settings settings;
   private final TopologyMetrics metrics;
+  private final Function<ProcessorContext<?, ?>, BudgetGuard> guards;
+  private BudgetGuard guard;
   private ProcessorContext<String, ProcessorOutput> context;
   private KeyValueStore<String, WorkflowState> runs;
   private KeyValueStore<ChunkKey, byte[]> text;
   private KeyValueStore<String, Long> pending;
 
   public WorkflowProcessor(Settings settings, TopologyMetrics metrics) {
+    this(settings, metrics, null);
+  }
+
+  /**
+   * @param guards makes the budget check from this processor's context; null for none
+   */
+  public WorkflowProcessor(
+      Settings settings,
+      TopologyMetrics metrics,
+      Function<ProcessorContext<?, ?>, BudgetGuard> guards) {
     this.settings = settings;
     this.metrics = metrics;
+    this.guards = guards;
   }
 
   @Override
@@ -76,6 +90,7 @@ public final class WorkflowProcessor
     this.runs = context.getStateStore(WorkflowTopology.RUNS_STORE);
     this.text = context.getStateStore(WorkflowTopology.TEXT_STORE);
     this.pending = context.getStateStore(WorkflowTopology.PENDING_SNAPSHOTS_STORE);
+    this.guard = guards == null ? null : guards.apply(context);
     if (snapshotsEnabled()) {
       context.schedule(
           settings.snapshotInterval(), PunctuationType.WALL_CLOCK_TIME, this::publishSnapshots);
@@ -115,7 +130,10 @@ public final class WorkflowProcessor
       run.getGaps().add(new SequenceGap(expected, sequence - 1));
       metrics.gap(sequence - expected);
     }
+    Usage usageBefore = run.getUsage();
     List<UsageAggregate> usage = apply(id, state, event);
+    List<ProcessorOutput> budgetOutputs =
+        guard == null ? List.of() : guard.afterApply(run, event, usageBefore);
     run.put("last_sequence", sequence);
     run.put("event_count", run.getEventCount() + 1);
     runs.put(id, state);
@@ -137,6 +155,10 @@ public final class WorkflowProcessor
       context.forward(
           new Record<>(
               key, ProcessorOutput.usage(contribution), record.timestamp(), new RecordHeaders()));
+    }
+    for (ProcessorOutput output : budgetOutputs) {
+      String key = output.isBreach() ? id : output.delta().tenantId();
+      context.forward(new Record<>(key, output, record.timestamp(), new RecordHeaders()));
     }
   }
 
