@@ -48,7 +48,9 @@ class LocalClusterConfigTest {
             org.assertj.core.groups.Tuple.tuple("workflow-runs", 6),
             org.assertj.core.groups.Tuple.tuple("usage-aggregates", 3),
             org.assertj.core.groups.Tuple.tuple("agent-events-dlq", 1),
-            org.assertj.core.groups.Tuple.tuple("agent-control", 6));
+            org.assertj.core.groups.Tuple.tuple("agent-control", 6),
+            org.assertj.core.groups.Tuple.tuple("budgets", 1),
+            org.assertj.core.groups.Tuple.tuple("budget-events", 3));
   }
 
   @Test

@@ -57,7 +57,9 @@ class LocalClusterIT {
                       "workflow-runs",
                       "usage-aggregates",
                       "agent-events-dlq",
-                      "agent-control"))
+                      "agent-control",
+                      "budgets",
+                      "budget-events"))
               .allTopicNames()
               .get();
       Map<ConfigResource, Config> configs =
@@ -76,7 +78,9 @@ class LocalClusterIT {
               "workflow-runs=6",
               "usage-aggregates=3",
               "agent-events-dlq=1",
-              "agent-control=6");
+              "agent-control=6",
+              "budgets=1",
+              "budget-events=3");
       assertThat(topics.values())
           .allSatisfy(t -> assertThat(t.partitions().get(0).replicas()).hasSize(1));
       assertThat(cleanupPolicy(configs, "agent-events")).isEqualTo("delete");
@@ -86,8 +90,10 @@ class LocalClusterIT {
       assertThat(cleanupPolicy(configs, "agent-events-dlq")).isEqualTo("delete");
       assertThat(cleanupPolicy(configs, "agent-control")).isEqualTo("delete");
       assertThat(retentionMs(configs, "agent-control")).isEqualTo(24L * 60 * 60 * 1000);
+      assertThat(cleanupPolicy(configs, "budgets")).isEqualTo("compact");
+      assertThat(cleanupPolicy(configs, "budget-events")).isEqualTo("delete");
     }
-    assertThat(cluster.topics()).extracting(TopicSpec::name).hasSize(5);
+    assertThat(cluster.topics()).extracting(TopicSpec::name).hasSize(7);
   }
 
   @Test

@@ -21,12 +21,15 @@ import org.apache.kafka.common.resource.ResourceType;
  *       cluster right.
  *   <li><b>topology</b> (Kafka Streams): ALL on topics, READ and DESCRIBE on groups, WRITE and
  *       DESCRIBE on transactional ids, each PREFIXED with its {@code application.id} (its internal
- *       topics, consumer group and exactly-once transactional ids); READ on the events topic; WRITE
- *       on the runs, usage, dead-letter and control topics (the control topic for cancels it issues
- *       itself, e.g. on a budget); DESCRIBE_CONFIGS on the runs topic.
- *   <li><b>reader</b> (consumer SDK, gateway, microservices): READ and DESCRIBE on the events, runs
- *       and usage topics, WRITE and DESCRIBE on the control topic (to publish cancel requests), and
- *       READ on consumer groups PREFIXED with the tenant's prefix.
+ *       topics, consumer group and exactly-once transactional ids); READ on the events and budgets
+ *       topics (the budgets with a global, group-less consumer); WRITE on the runs, usage,
+ *       dead-letter, budget-events and control topics (the control topic for the cancels it issues
+ *       when a run crosses a budget); DESCRIBE_CONFIGS on the runs topic.
+ *   <li><b>reader</b> (consumer SDK, gateway, microservices): READ and DESCRIBE on the events,
+ *       runs, usage, budgets and budget-events topics (it sees its budgets but cannot change them:
+ *       the budgets topic is written by an operator's admin principal), WRITE and DESCRIBE on the
+ *       control topic (to publish cancel requests), and READ on consumer groups PREFIXED with the
+ *       tenant's prefix.
  * </ul>
  *
  * <p>Every pattern lies inside the tenant's topic prefix, so no principal of one tenant can touch
@@ -42,7 +45,14 @@ final class TenantAcls {
   }
 
   /** The tenant's topic names. */
-  record Topics(String events, String runs, String usage, String deadLetter, String control) {
+  record Topics(
+      String events,
+      String runs,
+      String usage,
+      String deadLetter,
+      String control,
+      String budgets,
+      String budgetEvents) {
     static Topics of(String tenant) {
       String prefix = TenantConfigs.topicPrefix(tenant);
       return new Topics(
@@ -50,7 +60,9 @@ final class TenantAcls {
           prefix + "workflow-runs",
           prefix + "usage-aggregates",
           prefix + "agent-events-dlq",
-          prefix + "agent-control");
+          prefix + "agent-control",
+          prefix + "budgets",
+          prefix + "budget-events");
     }
   }
 
@@ -84,14 +96,27 @@ final class TenantAcls {
         acls, topology, ResourceType.TRANSACTIONAL_ID, applicationId, true, AclOperation.DESCRIBE);
     allow(acls, topology, ResourceType.TOPIC, topics.events(), false, AclOperation.READ);
     allow(acls, topology, ResourceType.TOPIC, topics.events(), false, AclOperation.DESCRIBE);
+    allow(acls, topology, ResourceType.TOPIC, topics.budgets(), false, AclOperation.READ);
+    allow(acls, topology, ResourceType.TOPIC, topics.budgets(), false, AclOperation.DESCRIBE);
     for (String output :
-        List.of(topics.runs(), topics.usage(), topics.deadLetter(), topics.control())) {
+        List.of(
+            topics.runs(),
+            topics.usage(),
+            topics.deadLetter(),
+            topics.control(),
+            topics.budgetEvents())) {
       allow(acls, topology, ResourceType.TOPIC, output, false, AclOperation.WRITE);
       allow(acls, topology, ResourceType.TOPIC, output, false, AclOperation.DESCRIBE);
     }
     allow(acls, topology, ResourceType.TOPIC, topics.runs(), false, AclOperation.DESCRIBE_CONFIGS);
 
-    for (String readable : List.of(topics.events(), topics.runs(), topics.usage())) {
+    for (String readable :
+        List.of(
+            topics.events(),
+            topics.runs(),
+            topics.usage(),
+            topics.budgets(),
+            topics.budgetEvents())) {
       allow(acls, reader, ResourceType.TOPIC, readable, false, AclOperation.READ);
       allow(acls, reader, ResourceType.TOPIC, readable, false, AclOperation.DESCRIBE);
     }

@@ -85,6 +85,28 @@ class TenantAclsTest {
             "acme.agent-events",
             "acme.workflow-runs",
             "acme.usage-aggregates",
+            "acme.budgets",
+            "acme.budget-events",
             "acme.agent-control");
+  }
+
+  @Test
+  void shouldLetOnlyTheTopologyReadBudgetsAndWriteBudgetEventsWhenGranted() {
+    assertThat(ACME)
+        .filteredOn(a -> a.pattern().name().equals("acme.budgets"))
+        .extracting(a -> a.entry().principal() + " " + a.entry().operation())
+        .containsExactlyInAnyOrder(
+            "User:acme-topology READ",
+            "User:acme-topology DESCRIBE",
+            "User:acme-reader READ",
+            "User:acme-reader DESCRIBE");
+    assertThat(ACME)
+        .filteredOn(a -> a.pattern().name().equals("acme.budget-events"))
+        .extracting(a -> a.entry().principal() + " " + a.entry().operation())
+        .containsExactlyInAnyOrder(
+            "User:acme-topology WRITE",
+            "User:acme-topology DESCRIBE",
+            "User:acme-reader READ",
+            "User:acme-reader DESCRIBE");
   }
 }
