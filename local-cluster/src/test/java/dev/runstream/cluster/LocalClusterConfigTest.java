@@ -106,7 +106,9 @@ class LocalClusterConfigTest {
     assertThat(config.brokerHeap()).isEqualTo("1g");
     assertThat(config.registryEnabled()).isFalse();
     assertThat(config.dataDir()).contains(workingDir.toAbsolutePath());
-    assertThat(config.topics()).extracting(TopicSpec::partitions).containsExactly(2, 2, 1, 1, 2);
+    assertThat(config.topics())
+        .extracting(TopicSpec::partitions)
+        .containsExactly(2, 2, 1, 1, 2, 1, 1);
   }
 
   @Test
