@@ -2,6 +2,7 @@ package dev.runstream.topology;
 
 import static dev.runstream.topology.ItSupport.get;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -202,6 +203,18 @@ class BudgetIT {
                         get(app.httpAddress(), "workflows/" + id).body().path("status").asText()));
     assertThat(get(app.httpAddress(), "workflows/" + id).body().path("budget_exceeded").isNull())
         .isTrue();
+  }
+
+  @Test
+  void shouldRefuseToStartNamingTheSwitchWhenTheBudgetsTopicIsMissing(@TempDir Path otherState) {
+    TopologyConfig config =
+        ItSupport.topologyConfig(CLUSTER.cluster(), otherState, "budget-it-missing")
+            .set(TopologyConfig.BUDGETS_TOPIC_CONFIG, "no-such-budgets")
+            .build();
+    assertThatThrownBy(() -> TopologyApp.start(config).close())
+        .isInstanceOf(RunstreamTopologyException.class)
+        .hasMessageContaining("[no-such-budgets] do not exist")
+        .hasMessageContaining("topology.budgets.enabled=false");
   }
 
   private static <T extends org.apache.avro.specific.SpecificRecord> List<T> readFor(
