@@ -28,6 +28,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -134,6 +135,9 @@ final class BudgetCommand implements Callable<Integer> {
           .get(config.connectTimeout().toMillis() + 2000, TimeUnit.MILLISECONDS);
     } catch (ExecutionException | TimeoutException | org.apache.kafka.common.KafkaException e) {
       Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+      if (cause instanceof AuthorizationException) {
+        throw denied("write", cause);
+      }
       throw new CliException(
           ExitCodes.UNREACHABLE,
           "could not write to the budgets topic " + topic() + ": " + cause,
@@ -142,6 +146,20 @@ final class BudgetCommand implements Callable<Integer> {
       Thread.currentThread().interrupt();
       throw new CliException(ExitCodes.INTERRUPTED, "interrupted", e);
     }
+  }
+
+  /** Budgets are an operator's: a tenant's principals may read them, not write them. */
+  CliException denied(String what, Throwable cause) {
+    return new CliException(
+        ExitCodes.FAILURE,
+        "not authorized to "
+            + what
+            + " the budgets topic "
+            + topic()
+            + " ("
+            + cause.getMessage()
+            + "); budgets are set with an operator's admin principal (--command-config)",
+        cause);
   }
 
   /** {@code runstream budget set}. */
@@ -339,6 +357,8 @@ final class BudgetCommand implements Callable<Integer> {
             }
           }
         }
+      } catch (AuthorizationException e) {
+        throw parent.denied("read", e);
       } catch (org.apache.kafka.common.errors.TimeoutException e) {
         throw new CliException(
             ExitCodes.UNREACHABLE, "could not read the budgets topic " + topic + ": " + e, e);
