@@ -146,6 +146,18 @@ import org.apache.kafka.streams.state.WindowBytesStoreSupplier;
  *       InvalidEventException}), written by Kafka Streams' built-in handlers (KIP-1033, KIP-1034)
  *       with {@link DeadLetterHeaders} saying why and where from, and counted by {@code
  *       dead-letter-records-total}. Processing continues with the next record.
+ *   <li>Budget guardrails (unless {@link TopologyConfig#BUDGETS_ENABLED_CONFIG} is false): the
+ *       budgets topic is read on every instance into the global store {@value #BUDGETS_STORE}.
+ *       After each applied event that raised a running run's usage, the run's totals are checked
+ *       against the PER_RUN budget of its agent and of its tenant; on a crossing the run's {@code
+ *       budget_exceeded} is set and a {@code BudgetExceeded} record (budget-events topic, key
+ *       workflow id) and a {@code ControlCommand} CANCEL (control topic, key root id) are written
+ *       in the same transaction, once per run. For a tenant with an HOUR or DAY budget, the usage
+ *       increase goes through the repartition topic {@code budget-usage-by-tenant} to a processor
+ *       that sums the tenant's window ({@value #BUDGET_TOTALS_STORE}) and, while it is over,
+ *       cancels every run that uses more, once per run and window ({@value #BUDGET_CANCELS_STORE}).
+ *       Budget records that do not decode or are invalid are refused and counted ({@code
+ *       invalid-budgets-total}).
  * </ul>
  *
  * <h2>Exactly once</h2>
@@ -476,9 +488,10 @@ public final class WorkflowTopology implements AutoCloseable {
    * dead-letter-records-total} (tag {@code reason}), {@code events-applied-total}, {@code
    * duplicate-events-total}, {@code sequence-gaps-total}, {@code missing-events-total}, {@code
    * snapshots-published-total}, {@code final-records-published-total}, {@code
-   * usage-mismatches-total}, {@code placeholder-parents-total} and {@code
-   * output-records-dropped-total}. Also reported over JMX (domain {@value
-   * TopologyMetrics#JMX_PREFIX}). Kafka Streams' own metrics are in {@code KafkaStreams#metrics()}.
+   * usage-mismatches-total}, {@code placeholder-parents-total}, {@code
+   * output-records-dropped-total}, {@code budgets-exceeded-total} and {@code
+   * invalid-budgets-total}. Also reported over JMX (domain {@value TopologyMetrics#JMX_PREFIX}).
+   * Kafka Streams' own metrics are in {@code KafkaStreams#metrics()}.
    *
    * @return the metrics, live
    */
