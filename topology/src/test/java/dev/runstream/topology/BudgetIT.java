@@ -94,12 +94,18 @@ class BudgetIT {
 
   /** Writes a budget and waits until the topology's global store holds it. */
   static void setBudget(String agent, long maxTokens) throws Exception {
+    setBudget(BudgetScope.AGENT, agent, maxTokens, BudgetPeriod.PER_RUN);
+  }
+
+  static void setBudget(BudgetScope scope, String key, long maxTokens, BudgetPeriod period)
+      throws Exception {
+    String recordKey = scope + ":" + key;
     Budget budget =
         Budget.newBuilder()
-            .setScope(BudgetScope.AGENT)
-            .setKey(agent)
+            .setScope(scope)
+            .setKey(key)
             .setMaxTokens(maxTokens)
-            .setPeriod(BudgetPeriod.PER_RUN)
+            .setPeriod(period)
             .setUpdatedAt(Instant.now())
             .setUpdatedBy("budget-it")
             .build();
@@ -110,14 +116,14 @@ class BudgetIT {
             props,
             new StringSerializer(),
             AvroSerde.specific(Budget.class, serdeConfig).serializer())) {
-      producer.send(new ProducerRecord<>(TopicSpec.BUDGETS, "AGENT:" + agent, budget)).get();
+      producer.send(new ProducerRecord<>(TopicSpec.BUDGETS, recordKey, budget)).get();
     }
     ReadOnlyKeyValueStore<String, byte[]> store =
         app.streams()
             .store(
                 StoreQueryParameters.fromNameAndType(
                     WorkflowTopology.BUDGETS_STORE, QueryableStoreTypes.keyValueStore()));
-    await().atMost(Duration.ofSeconds(30)).until(() -> store.get("AGENT:" + agent) != null);
+    await().atMost(Duration.ofSeconds(30)).until(() -> store.get(recordKey) != null);
   }
 
   @Test
@@ -177,6 +183,63 @@ class BudgetIT {
     assertThat(cancels.get(0).getRequestId()).isEqualTo(events.get(0).getRequestId());
     assertThat(cancellation.path("request_id").asText()).isEqualTo(cancels.get(0).getRequestId());
     assertThat(app.metricTotal("budgets-exceeded-total")).isGreaterThanOrEqualTo(1.0);
+  }
+
+  @Test
+  void shouldCancelTheCrossingRunAndThenEveryRunThatSpendsMoreWhenTheTenantsDayIsOver()
+      throws Exception {
+    String tenant = "budget-tenant-" + UUID.randomUUID();
+    setBudget(BudgetScope.TENANT, tenant, 500, BudgetPeriod.DAY);
+    // Two runs of the tenant, on different roots (so, most likely, different partitions).
+    AgentRun a =
+        publisher.startRun(
+            RunOptions.newBuilder().agentId("a").input("x").tenantId(tenant).build());
+    AgentRun b =
+        publisher.startRun(
+            RunOptions.newBuilder().agentId("b").input("y").tenantId(tenant).build());
+    for (int i = 0; i < 3; i++) { // 300 tokens each: every run within 500, the day at 600 after b
+      a.startStep("a" + i, StepType.LLM)
+          .finish(null, "gpt-test", TokenUsage.of(90, 10, new BigDecimal("0.0001")))
+          .get();
+    }
+    // a's usage is applied (and its deltas sent on) before b's events exist: b crosses the day.
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                get(app.httpAddress(), "workflows/" + a.workflowId())
+                        .body()
+                        .path("usage")
+                        .path("total_tokens")
+                        .asLong()
+                    == 300);
+    for (int i = 0; i < 3; i++) {
+      b.startStep("b" + i, StepType.LLM)
+          .finish(null, "gpt-test", TokenUsage.of(90, 10, new BigDecimal("0.0001")))
+          .get();
+    }
+    assertThat(b.cancellation().get(30, java.util.concurrent.TimeUnit.SECONDS).reason())
+        .startsWith("budget_exceeded: TENANT:" + tenant + " DAY max_tokens=500")
+        .contains("used 600 tokens");
+    assertThat(a.isCancelRequested()).as("a used nothing more yet").isFalse();
+
+    a.startStep("a-more", StepType.LLM)
+        .finish(null, "gpt-test", TokenUsage.of(9, 1, new BigDecimal("0.00001")))
+        .get();
+    assertThat(a.cancellation().get(30, java.util.concurrent.TimeUnit.SECONDS).reason())
+        .contains("used 610 tokens");
+    a.cancel(null).get();
+    b.cancel(null).get();
+
+    List<BudgetExceeded> aEvents =
+        readFor(
+            TopicSpec.BUDGET_EVENTS,
+            a.workflowId(),
+            BudgetExceeded.class,
+            BudgetExceeded::getWorkflowId);
+    assertThat(aEvents).hasSize(1);
+    assertThat(aEvents.get(0).getPeriod()).isEqualTo(BudgetPeriod.DAY);
+    assertThat(aEvents.get(0).getWindowStart()).isNotNull();
   }
 
   @Test
