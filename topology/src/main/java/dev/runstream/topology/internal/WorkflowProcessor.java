@@ -73,6 +73,8 @@ public final class WorkflowProcessor
   }
 
   /**
+   * A processor that also checks budgets after each applied event ({@link BudgetGuard}).
+   *
    * @param guards makes the budget check from this processor's context; null for none
    */
   public WorkflowProcessor(
