@@ -307,8 +307,9 @@
           if (d.cancellation) {
             setStatus("CANCELLED");
             const c = d.cancellation;
-            $("info").textContent = "The run was cancelled" + (c.requested_by ? " by " + c.requested_by : "") +
-              (c.reason ? ": " + c.reason : "") + ".";
+            const byBudget = c.source === "topology" && (c.reason || "").startsWith("budget_exceeded");
+            $("info").textContent = (byBudget ? "The run was stopped by a budget" : "The run was cancelled") +
+              (c.requested_by && !byBudget ? " by " + c.requested_by : "") + (c.reason ? ": " + c.reason : "") + ".";
             $("info").classList.remove("hidden");
           } else {
             setStatus("FAILED");
@@ -329,6 +330,7 @@
     try {
       const run = await rs.getJson("/v1/workflows/" + encodeURIComponent(id));
       if (run.status !== "RUNNING") showUsage(run.usage, "materialized run record");
+      if (run.budget_exceeded) showBudget(run.budget_exceeded);
       if (showEverything) {
         setStatus(run.status);
         $("run-agent").textContent = run.agent_id || "Run";
@@ -352,6 +354,17 @@
     } catch (e) {
       return null;
     }
+  }
+
+  // The run crossed a PER_RUN budget: the topology asked its worker to stop it.
+  function showBudget(b) {
+    const limit = [b.max_tokens != null ? b.max_tokens + " tokens" : null,
+      b.max_cost_usd != null ? "$" + Number(b.max_cost_usd) : null].filter(Boolean).join(" / ");
+    const line = $("budget");
+    line.textContent = "Budget exceeded: " + b.scope + " " + b.key + " (" + b.period + ") allows " + limit +
+      "; the run had used " + b.observed_tokens + " tokens, $" + Number(b.observed_cost_usd) +
+      " at event " + b.sequence + ".";
+    line.classList.remove("hidden");
   }
 
   let source;

@@ -285,6 +285,56 @@ class CliIT {
   }
 
   @Test
+  void shouldSetListAndDeleteBudgetsAndCancelARunThatCrossesOneWhenBudgetCommandsAreRun()
+      throws Exception {
+    String agent = "cli-budget-" + UUID.randomUUID();
+    Result set =
+        cli("budget", "set", "--agent", agent, "--max-tokens", "500", "--max-cost", "0.25");
+    assertThat(set.exitCode()).as(set.err()).isZero();
+    assertThat(set.out())
+        .isEqualTo("Budget AGENT:" + agent + " set: max 500 tokens, max $0.25 (PER_RUN)\n");
+    Result tenant =
+        cli("budget", "set", "--tenant", "cli-tenant", "--max-cost", "10", "--period", "DAY");
+    assertThat(tenant.exitCode()).as(tenant.err()).isZero();
+
+    Result list = cli("budget", "list", "--json");
+    assertThat(list.exitCode()).as(list.err()).isZero();
+    JsonNode budgets = JSON.readTree(list.out());
+    JsonNode mine = null;
+    for (JsonNode b : budgets) {
+      if (b.path("budget").asText().equals("AGENT:" + agent)) {
+        mine = b;
+      }
+    }
+    assertThat(mine).as(list.out()).isNotNull();
+    assertThat(mine.path("max_tokens").asLong()).isEqualTo(500);
+    assertThat(mine.path("max_cost_usd").asText()).isEqualTo("0.25");
+    assertThat(mine.path("period").asText()).isEqualTo("PER_RUN");
+    assertThat(cli("budget", "list").out())
+        .contains("AGENT:" + agent)
+        .contains("TENANT:cli-tenant")
+        .contains("DAY");
+
+    // A run of the agent crosses 500 tokens: the topology asks its worker to cancel it.
+    AgentRun run = publisher.startRun(agent, "spend");
+    run.cancellation().thenRun(() -> run.cancel(null));
+    for (int i = 0; i < 6 && !run.isCancelRequested(); i++) {
+      run.startStep("llm_" + i, StepType.LLM).finish(null, "gpt-4o-mini", TokenUsage.of(90, 10));
+      publisher.flush();
+    }
+    JsonNode view = awaitView(run.workflowId(), CliIT::ended);
+    assertThat(view.path("status").asText()).isEqualTo("CANCELLED");
+    assertThat(view.path("cancellation").path("reason").asText())
+        .startsWith("budget_exceeded: AGENT:" + agent);
+    Result replay = cli("replay", run.workflowId());
+    assertThat(replay.out()).contains("⏹ Agent cancelled: budget_exceeded: AGENT:" + agent);
+
+    Result delete = cli("budget", "delete", "--agent", agent);
+    assertThat(delete.exitCode()).as(delete.err()).isZero();
+    assertThat(cli("budget", "list").out()).doesNotContain("AGENT:" + agent);
+  }
+
+  @Test
   void shouldPublishWithWorkerAndListRunsAndUsageAsTablesWhenTheTopologyHasThem() throws Exception {
     Result worker = cli("worker", "--runs", "3", "--concurrency", "3", "--tokens-per-second", "0");
     assertThat(worker.exitCode()).as(worker.err()).isZero();

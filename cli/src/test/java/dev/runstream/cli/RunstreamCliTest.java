@@ -82,6 +82,36 @@ class RunstreamCliTest {
     assertThat(run("prices").exitCode()).isEqualTo(RunstreamCli.EXIT_USAGE);
   }
 
+  void shouldExitWithUsageErrorWhenABudgetIsInvalid() {
+    String closed = "127.0.0.1:1";
+    for (String[] args :
+        new String[][] {
+          {"budget", "set", "--agent", "a"},
+          {"budget", "set", "--agent", "a", "--tenant", "t", "--max-tokens", "5"},
+          {"budget", "set", "--max-tokens", "5"},
+          {"budget", "set", "--agent", "a", "--max-tokens", "0"},
+          {"budget", "set", "--agent", "a", "--max-cost", "-1"},
+          {"budget", "set", "--agent", "a", "--max-cost", "0.0000000000001"},
+          {"budget", "set", "--agent", "a", "--max-tokens", "5", "--period", "DAY"},
+          {"budget", "set", "--tenant", "t", "--max-tokens", "5", "--period", "WEEK"},
+          {"budget", "delete"}
+        }) {
+      Result result = run(concat(args, "--bootstrap-servers", closed));
+      assertThat(result.exitCode()).as(String.join(" ", args)).isEqualTo(RunstreamCli.EXIT_USAGE);
+      assertThat(result.err()).as(String.join(" ", args)).isNotBlank();
+    }
+    assertThat(run("budget", "set", "--agent", "a", "--max-tokens", "5", "--period", "DAY").err())
+        .contains("agent budgets are PER_RUN");
+    assertThat(run("budget", "set", "--agent", "a").err())
+        .contains("give --max-tokens, --max-cost or both");
+  }
+
+  private static String[] concat(String[] args, String... more) {
+    String[] all = java.util.Arrays.copyOf(args, args.length + more.length);
+    System.arraycopy(more, 0, all, args.length, more.length);
+    return all;
+  }
+
   @Test
   void shouldExitWithUsageErrorOnOneLineWhenAValueIsRefusedByTheCommand() {
     Result fromSeq = run("replay", "wf-1", "--from-seq", "-1");

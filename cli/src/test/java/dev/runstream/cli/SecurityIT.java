@@ -263,6 +263,71 @@ class SecurityIT {
   }
 
   @Test
+  void shouldCancelARunOverItsBudgetWhenTheAdminSetsItAndDenyTheReaderSettingOne()
+      throws Exception {
+    String registry = CLUSTER.cluster().schemaRegistryUrl();
+    String agent = "budget-agent-" + java.util.UUID.randomUUID();
+    Path admin = security().writeClientProperties(ClusterSecurity.ADMIN);
+    Result set =
+        cli(
+            "budget",
+            "--topic",
+            "acme.budgets",
+            "set",
+            "--agent",
+            agent,
+            "--max-tokens",
+            "150",
+            "--command-config",
+            admin.toString(),
+            "--registry-url",
+            registry);
+    assertThat(set.exitCode()).as(set.err()).isZero();
+    Result denied =
+        cli(
+            "budget",
+            "set",
+            "--agent",
+            agent,
+            "--max-tokens",
+            "1000000",
+            "--command-config",
+            readerSettings().toString(),
+            "--registry-url",
+            registry);
+    assertThat(denied.exitCode()).isEqualTo(1);
+    assertThat(denied.err())
+        .contains("not authorized to write the budgets topic acme.budgets")
+        .hasLineCount(1);
+    Result list =
+        cli(
+            "budget",
+            "list",
+            "--json",
+            "--command-config",
+            readerSettings().toString(),
+            "--registry-url",
+            registry);
+    assertThat(list.exitCode()).as(list.err()).isZero();
+    assertThat(list.out()).contains("\"AGENT:" + agent + "\"").contains("\"max_tokens\":150");
+
+    // The topology, as acme-topology, reads the budget and writes the cancel and budget event.
+    try (AgentEventPublisher publisher =
+            AgentEventPublisher.create(publisherConfig("acme-worker", "acme"));
+        RunstreamClient reader = RunstreamClient.create(clientConfig("acme-reader", "acme"))) {
+      AgentRun run = publisher.startRun(agent, "spend");
+      for (int i = 0; i < 20 && !run.isCancelRequested(); i++) {
+        run.startStep("llm_" + i, StepType.LLM).finish(null, "gpt-4o-mini", TokenUsage.of(90, 10));
+        Thread.sleep(100);
+      }
+      assertThat(run.cancellation().get(30, TimeUnit.SECONDS).reason())
+          .startsWith("budget_exceeded: AGENT:" + agent);
+      run.cancel(null).get(30, TimeUnit.SECONDS);
+      assertThat(reader.result(run.workflowId()).get(60, TimeUnit.SECONDS).isCancelled()).isTrue();
+    }
+  }
+
+  @Test
   void shouldDenyAnotherTenantsEventsAndRunsAtTheBroker() throws Exception {
     String workflowId;
     try (AgentEventPublisher publisher =

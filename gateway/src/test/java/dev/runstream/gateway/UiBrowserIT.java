@@ -4,11 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.runstream.cluster.LocalClusterExtension;
+import dev.runstream.cluster.TopicSpec;
 import dev.runstream.producer.AgentRun;
 import dev.runstream.producer.DemoAgent;
 import dev.runstream.producer.RunPlan;
 import dev.runstream.producer.RunStep;
 import dev.runstream.producer.TokenUsage;
+import dev.runstream.schemas.AvroSerde;
+import dev.runstream.schemas.AvroSerdeConfig;
+import dev.runstream.schemas.Budget;
+import dev.runstream.schemas.BudgetPeriod;
+import dev.runstream.schemas.BudgetScope;
 import dev.runstream.schemas.RunStatus;
 import dev.runstream.schemas.StepType;
 import java.io.File;
@@ -16,8 +22,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -164,6 +176,59 @@ class UiBrowserIT {
     JsonNode view = bed.awaitFinished(run.workflowId());
     assertThat(view.path("status").asText()).isEqualTo("CANCELLED");
     screenshot("run-cancelled.png");
+  }
+
+  @Test
+  void shouldShowThatABudgetStoppedTheRunWhenItsAgentCrossedItsBudget() throws Exception {
+    DemoAgent demo = slowDemo(303, 4);
+    RunPlan plan = demo.plan(0);
+    Budget budget =
+        Budget.newBuilder()
+            .setScope(BudgetScope.AGENT)
+            .setKey(plan.agentId())
+            .setMaxTokens(1L)
+            .setPeriod(BudgetPeriod.PER_RUN)
+            .setUpdatedAt(java.time.Instant.now())
+            .build();
+    Properties props = new Properties();
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, CLUSTER.cluster().bootstrapServers());
+    AvroSerdeConfig serde =
+        new AvroSerdeConfig(
+            Map.of(
+                AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, CLUSTER.cluster().schemaRegistryUrl()));
+    // The demo's agent ids are shared by the suite's other tests: the budget goes when done.
+    try (KafkaProducer<String, Budget> budgets =
+        new KafkaProducer<>(
+            props, new StringSerializer(), AvroSerde.specific(Budget.class, serde).serializer())) {
+      budgets
+          .send(new ProducerRecord<>(TopicSpec.BUDGETS, "AGENT:" + plan.agentId(), budget))
+          .get();
+      Thread.sleep(1_000); // the topology's global budgets table catches up
+      try {
+        assertStoppedByBudget(demo, plan);
+      } finally {
+        budgets
+            .send(new ProducerRecord<>(TopicSpec.BUDGETS, "AGENT:" + plan.agentId(), null))
+            .get();
+        Thread.sleep(1_000);
+      }
+    }
+  }
+
+  private static void assertStoppedByBudget(DemoAgent demo, RunPlan plan) throws Exception {
+    AgentRun run = demo.play(bed.publisher, plan);
+    assertThat(run.status()).as("the worker stopped the run").isEqualTo(RunStatus.CANCELLED);
+    bed.awaitFinished(run.workflowId());
+    browser.get(bed.uri("/run.html?id=" + run.workflowId()).toString());
+
+    WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
+    wait.until(d -> text("run-status").equals("CANCELLED"));
+    wait.until(d -> text("info").contains("stopped by a budget"));
+    assertThat(text("info")).contains("budget_exceeded: AGENT:" + plan.agentId());
+    wait.until(d -> browser.findElement(By.id("budget")).isDisplayed());
+    assertThat(text("budget"))
+        .startsWith("Budget exceeded: AGENT " + plan.agentId() + " (PER_RUN) allows 1 tokens");
+    screenshot("run-stopped-by-budget.png");
   }
 
   @Test

@@ -47,6 +47,19 @@ public record TopicSpec(String name, int partitions, Map<String, String> configs
    */
   public static final String MODEL_PRICES = "model-prices";
 
+  /**
+   * Token and cost budgets ({@code Budget}, keyed by {@code <SCOPE>:<key>}), read by the topology
+   * as a global table; one partition, {@code compact}: the latest budget per key is the one in
+   * force, a tombstone removes it.
+   */
+  public static final String BUDGETS = "budgets";
+
+  /**
+   * Budgets crossed ({@code BudgetExceeded}, keyed by workflow id), for ops pipelines; 7 days of
+   * retention, {@code delete}.
+   */
+  public static final String BUDGET_EVENTS = "budget-events";
+
   /** The partition count of {@link #AGENT_EVENTS} and {@link #WORKFLOW_RUNS} by default. */
   public static final int DEFAULT_PARTITIONS = 6;
 
@@ -75,8 +88,8 @@ public record TopicSpec(String name, int partitions, Map<String, String> configs
   /**
    * The runstream topics with their standard partition counts: {@value #AGENT_EVENTS} and {@value
    * #WORKFLOW_RUNS} with {@value #DEFAULT_PARTITIONS}, {@value #USAGE_AGGREGATES} with 3, {@value
-   * #AGENT_EVENTS_DLQ} and {@value #MODEL_PRICES} with 1, {@value #AGENT_CONTROL} with {@value
-   * #DEFAULT_PARTITIONS}.
+   * #AGENT_EVENTS_DLQ}, {@value #MODEL_PRICES} and {@value #BUDGETS} with 1, {@value
+   * #AGENT_CONTROL} with {@value #DEFAULT_PARTITIONS} and {@value #BUDGET_EVENTS} with 3.
    *
    * @return the topic list, immutable
    */
@@ -88,8 +101,9 @@ public record TopicSpec(String name, int partitions, Map<String, String> configs
    * The runstream topics scaled to a partition count. {@value #AGENT_EVENTS} and {@value
    * #WORKFLOW_RUNS} get {@code partitions} each (they stay co-partitioned, both keyed by run id),
    * {@value #USAGE_AGGREGATES} gets half of it (at least 1), and {@value #AGENT_EVENTS_DLQ} always
-   * and {@value #MODEL_PRICES} always get 1, and {@value #AGENT_CONTROL} gets {@code partitions}
-   * (co-partitioned with the events).
+   * and {@value #MODEL_PRICES} always get 1, {@value #AGENT_CONTROL} gets {@code partitions}
+   * (co-partitioned with the events), {@value #BUDGETS} 1 and {@value #BUDGET_EVENTS} half of
+   * {@code partitions} (at least 1).
    *
    * @param partitions the partition count of the two main topics, at least 1
    * @return the topic list, immutable
@@ -125,6 +139,11 @@ public record TopicSpec(String name, int partitions, Map<String, String> configs
             prefix + AGENT_CONTROL,
             partitions,
             Map.of("cleanup.policy", "delete", "retention.ms", ONE_DAY_MS)),
-        new TopicSpec(prefix + MODEL_PRICES, 1, Map.of("cleanup.policy", "compact")));
+        new TopicSpec(prefix + MODEL_PRICES, 1, Map.of("cleanup.policy", "compact")),
+        new TopicSpec(prefix + BUDGETS, 1, Map.of("cleanup.policy", "compact")),
+        new TopicSpec(
+            prefix + BUDGET_EVENTS,
+            Math.max(1, partitions / 2),
+            Map.of("cleanup.policy", "delete", "retention.ms", SEVEN_DAYS_MS)));
   }
 }

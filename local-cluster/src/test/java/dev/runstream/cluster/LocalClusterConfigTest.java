@@ -49,7 +49,9 @@ class LocalClusterConfigTest {
             org.assertj.core.groups.Tuple.tuple("usage-aggregates", 3),
             org.assertj.core.groups.Tuple.tuple("agent-events-dlq", 1),
             org.assertj.core.groups.Tuple.tuple("agent-control", 6),
-            org.assertj.core.groups.Tuple.tuple("model-prices", 1));
+            org.assertj.core.groups.Tuple.tuple("model-prices", 1),
+            org.assertj.core.groups.Tuple.tuple("budgets", 1),
+            org.assertj.core.groups.Tuple.tuple("budget-events", 3));
   }
 
   @Test
@@ -105,7 +107,9 @@ class LocalClusterConfigTest {
     assertThat(config.brokerHeap()).isEqualTo("1g");
     assertThat(config.registryEnabled()).isFalse();
     assertThat(config.dataDir()).contains(workingDir.toAbsolutePath());
-    assertThat(config.topics()).extracting(TopicSpec::partitions).containsExactly(2, 2, 1, 1, 2, 1);
+    assertThat(config.topics())
+        .extracting(TopicSpec::partitions)
+        .containsExactly(2, 2, 1, 1, 2, 1, 1, 1);
   }
 
   @Test

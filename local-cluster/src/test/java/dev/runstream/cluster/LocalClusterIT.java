@@ -58,7 +58,9 @@ class LocalClusterIT {
                       "usage-aggregates",
                       "agent-events-dlq",
                       "agent-control",
-                      "model-prices"))
+                      "model-prices",
+                      "budgets",
+                      "budget-events"))
               .allTopicNames()
               .get();
       Map<ConfigResource, Config> configs =
@@ -78,7 +80,9 @@ class LocalClusterIT {
               "usage-aggregates=3",
               "agent-events-dlq=1",
               "agent-control=6",
-              "model-prices=1");
+              "model-prices=1",
+              "budgets=1",
+              "budget-events=3");
       assertThat(topics.values())
           .allSatisfy(t -> assertThat(t.partitions().get(0).replicas()).hasSize(1));
       assertThat(cleanupPolicy(configs, "agent-events")).isEqualTo("delete");
@@ -89,8 +93,10 @@ class LocalClusterIT {
       assertThat(cleanupPolicy(configs, "agent-control")).isEqualTo("delete");
       assertThat(retentionMs(configs, "agent-control")).isEqualTo(24L * 60 * 60 * 1000);
       assertThat(cleanupPolicy(configs, "model-prices")).isEqualTo("compact");
+      assertThat(cleanupPolicy(configs, "budgets")).isEqualTo("compact");
+      assertThat(cleanupPolicy(configs, "budget-events")).isEqualTo("delete");
     }
-    assertThat(cluster.topics()).extracting(TopicSpec::name).hasSize(6);
+    assertThat(cluster.topics()).extracting(TopicSpec::name).hasSize(8);
   }
 
   @Test

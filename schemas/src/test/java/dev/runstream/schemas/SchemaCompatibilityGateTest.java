@@ -30,7 +30,9 @@ class SchemaCompatibilityGateTest {
           WorkflowRun.getClassSchema(),
           UsageAggregate.getClassSchema(),
           ControlCommand.getClassSchema(),
-          PriceVersion.getClassSchema());
+          PriceVersion.getClassSchema(),
+          Budget.getClassSchema(),
+          BudgetExceeded.getClassSchema());
 
   private static final Path RELEASED = Path.of("released");
 

@@ -3,6 +3,7 @@ package dev.runstream.topology;
 import dev.runstream.topology.internal.QueryServer;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -246,12 +247,19 @@ public final class TopologyApp implements AutoCloseable {
     adminProps.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) ADMIN_TIMEOUT.toMillis());
     TopologyConfig.Topics topics = config.topics();
     List<String> names =
-        List.of(
-            topics.events(),
-            topics.runs(),
-            topics.usage(),
-            topics.deadLetter(),
-            config.pricesTopic());
+        new ArrayList<>(
+            List.of(
+                topics.events(),
+                topics.runs(),
+                topics.usage(),
+                topics.deadLetter(),
+                config.pricesTopic()));
+    TopologyConfig.BudgetTopics budgetTopics = config.budgetTopics();
+    List<String> budgetNames =
+        config.budgetsEnabled()
+            ? List.of(budgetTopics.budgets(), budgetTopics.budgetEvents(), budgetTopics.control())
+            : List.of();
+    names.addAll(budgetNames);
     try (Admin admin = Admin.create(adminProps)) {
       Set<String> existing =
           admin.listTopics().names().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
@@ -265,7 +273,12 @@ public final class TopologyApp implements AutoCloseable {
                 + config.bootstrapServers()
                 + " or the topology's principal may not DESCRIBE them; create them first (the"
                 + " local cluster creates the runstream topics) and grant the ACLs (`runstream"
-                + " acl`)");
+                + " acl`)"
+                + (budgetNames.stream().anyMatch(missing::contains)
+                    ? "; or set "
+                        + TopologyConfig.BUDGETS_ENABLED_CONFIG
+                        + "=false to run without budget guardrails"
+                    : ""));
       }
       ConfigResource runs = new ConfigResource(ConfigResource.Type.TOPIC, topics.runs());
       Config runsConfig =

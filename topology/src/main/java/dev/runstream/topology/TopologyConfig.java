@@ -126,6 +126,37 @@ public final class TopologyConfig {
       "Dead-letter topic (Kafka Streams errors.dead.letter.queue.topic.name): events that cannot"
           + " be deserialized or applied go there with headers saying why and where from.";
 
+  /** Key: whether budgets are enforced (reads the budgets topic, writes budget events). */
+  public static final String BUDGETS_ENABLED_CONFIG = "topology.budgets.enabled";
+
+  private static final String BUDGETS_ENABLED_DOC =
+      "Whether budget guardrails are enforced: the topology reads Budget records from the budgets"
+          + " topic, watches the runs' running totals and, when a run crosses a budget, publishes a"
+          + " BudgetExceeded record and a cancel request for the run. When false the budget topics"
+          + " are neither read nor written (and need not exist).";
+
+  /** Key: the compacted topic of budgets. */
+  public static final String BUDGETS_TOPIC_CONFIG = "topology.topic.budgets";
+
+  private static final String BUDGETS_TOPIC_DOC =
+      "Compacted input topic of Budget records keyed by '<SCOPE>:<key>' (AGENT:<agent id>,"
+          + " TENANT:<tenant id>), read by every instance as a global table; a tombstone removes a"
+          + " budget.";
+
+  /** Key: the output topic of budget events. */
+  public static final String BUDGET_EVENTS_TOPIC_CONFIG = "topology.topic.budget.events";
+
+  private static final String BUDGET_EVENTS_TOPIC_DOC =
+      "Output topic of BudgetExceeded records, keyed by workflow id: one per run and budget"
+          + " crossed.";
+
+  /** Key: the control topic the topology's cancel requests go to. */
+  public static final String CONTROL_TOPIC_CONFIG = "topology.topic.control";
+
+  private static final String CONTROL_TOPIC_DOC =
+      "The control topic (ControlCommand, keyed by root workflow id) the workers read; the"
+          + " topology writes a CANCEL there for a run that crossed a budget.";
+
   /** Key: how often progress snapshots of changed workflows are published. */
   public static final String SNAPSHOT_INTERVAL_MS_CONFIG = "topology.snapshot.interval.ms";
 
@@ -444,7 +475,30 @@ public final class TopologyConfig {
               "zstd",
               ValidString.in("none", "gzip", "snappy", "lz4", "zstd"),
               Importance.LOW,
-              COMPRESSION_TYPE_DOC);
+              COMPRESSION_TYPE_DOC)
+          .define(
+              BUDGETS_ENABLED_CONFIG, Type.BOOLEAN, true, Importance.MEDIUM, BUDGETS_ENABLED_DOC)
+          .define(
+              BUDGETS_TOPIC_CONFIG,
+              Type.STRING,
+              "budgets",
+              topicLikeName(),
+              Importance.MEDIUM,
+              BUDGETS_TOPIC_DOC)
+          .define(
+              BUDGET_EVENTS_TOPIC_CONFIG,
+              Type.STRING,
+              "budget-events",
+              topicLikeName(),
+              Importance.MEDIUM,
+              BUDGET_EVENTS_TOPIC_DOC)
+          .define(
+              CONTROL_TOPIC_CONFIG,
+              Type.STRING,
+              "agent-control",
+              topicLikeName(),
+              Importance.MEDIUM,
+              CONTROL_TOPIC_DOC);
 
   /** The topics the application reads and writes. */
   public record Topics(String events, String runs, String usage, String deadLetter) {
@@ -454,6 +508,22 @@ public final class TopologyConfig {
       Objects.requireNonNull(runs, "runs");
       Objects.requireNonNull(usage, "usage");
       Objects.requireNonNull(deadLetter, "deadLetter");
+    }
+  }
+
+  /**
+   * The topics of budget guardrails.
+   *
+   * @param budgets the compacted topic of {@code Budget} records the topology reads
+   * @param budgetEvents the topic of {@code BudgetExceeded} records it writes
+   * @param control the control topic its cancel requests go to
+   */
+  public record BudgetTopics(String budgets, String budgetEvents, String control) {
+    /** Validates that no name is null. */
+    public BudgetTopics {
+      Objects.requireNonNull(budgets, "budgets");
+      Objects.requireNonNull(budgetEvents, "budgetEvents");
+      Objects.requireNonNull(control, "control");
     }
   }
 
@@ -528,7 +598,10 @@ public final class TopologyConfig {
                 RUNS_TOPIC_CONFIG,
                 USAGE_TOPIC_CONFIG,
                 DEAD_LETTER_TOPIC_CONFIG,
-                PRICES_TOPIC_CONFIG));
+                PRICES_TOPIC_CONFIG,
+                BUDGETS_TOPIC_CONFIG,
+                BUDGET_EVENTS_TOPIC_CONFIG,
+                CONTROL_TOPIC_CONFIG));
     try {
       this.values = Collections.unmodifiableMap(CONFIG.parse(resolved));
     } catch (ConfigException e) {
@@ -736,6 +809,27 @@ public final class TopologyConfig {
    */
   public String pricesTopic() {
     return (String) values.get(PRICES_TOPIC_CONFIG);
+  }
+
+  /**
+   * Whether budgets are enforced ({@value #BUDGETS_ENABLED_CONFIG}).
+   *
+   * @return true when the topology reads budgets and issues budget cancels
+   */
+  public boolean budgetsEnabled() {
+    return (Boolean) values.get(BUDGETS_ENABLED_CONFIG);
+  }
+
+  /**
+   * The topics of budget guardrails.
+   *
+   * @return the budgets, budget-events and control topic names
+   */
+  public BudgetTopics budgetTopics() {
+    return new BudgetTopics(
+        (String) values.get(BUDGETS_TOPIC_CONFIG),
+        (String) values.get(BUDGET_EVENTS_TOPIC_CONFIG),
+        (String) values.get(CONTROL_TOPIC_CONFIG));
   }
 
   /**

@@ -4,6 +4,10 @@ import dev.runstream.schemas.UsageAggregate;
 import dev.runstream.topology.TopologyConfig.UsageEmit;
 import dev.runstream.topology.TopologyConfig.UsageWindows;
 import dev.runstream.topology.internal.AvroBinarySerde;
+import dev.runstream.topology.internal.BudgetBreach;
+import dev.runstream.topology.internal.BudgetGuard;
+import dev.runstream.topology.internal.BudgetStoreUpdater;
+import dev.runstream.topology.internal.BudgetTable;
 import dev.runstream.topology.internal.ChunkKey;
 import dev.runstream.topology.internal.DeadLetterDeserializationHandler;
 import dev.runstream.topology.internal.DeadLetterProcessingHandler;
@@ -13,13 +17,16 @@ import dev.runstream.topology.internal.PriceLedger;
 import dev.runstream.topology.internal.ProcessorOutput;
 import dev.runstream.topology.internal.TopologyMetrics;
 import dev.runstream.topology.internal.UsageAggregation;
+import dev.runstream.topology.internal.UsageDelta;
 import dev.runstream.topology.internal.UsageKeys;
+import dev.runstream.topology.internal.WindowedBudgetProcessor;
 import dev.runstream.topology.internal.WorkflowProcessor;
 import dev.runstream.topology.internal.WorkflowState;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.function.Function;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
@@ -37,9 +44,11 @@ import org.apache.kafka.streams.kstream.KTable;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.kstream.Suppressed;
 import org.apache.kafka.streams.kstream.TimeWindows;
 import org.apache.kafka.streams.kstream.Windowed;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.WindowBytesStoreSupplier;
@@ -169,6 +178,18 @@ import org.apache.kafka.streams.state.WindowBytesStoreSupplier;
  *       InvalidEventException}), written by Kafka Streams' built-in handlers (KIP-1033, KIP-1034)
  *       with {@link DeadLetterHeaders} saying why and where from, and counted by {@code
  *       dead-letter-records-total}. Processing continues with the next record.
+ *   <li>Budget guardrails (unless {@link TopologyConfig#BUDGETS_ENABLED_CONFIG} is false): the
+ *       budgets topic is read on every instance into the global store {@value #BUDGETS_STORE}.
+ *       After each applied event that raised a running run's usage, the run's totals are checked
+ *       against the PER_RUN budget of its agent and of its tenant; on a crossing the run's {@code
+ *       budget_exceeded} is set and a {@code BudgetExceeded} record (budget-events topic, key
+ *       workflow id) and a {@code ControlCommand} CANCEL (control topic, key root id) are written
+ *       in the same transaction, once per run. For a tenant with an HOUR or DAY budget, the usage
+ *       increase goes through the repartition topic {@code budget-usage-by-tenant} to a processor
+ *       that sums the tenant's window ({@value #BUDGET_TOTALS_STORE}) and, while it is over,
+ *       cancels every run that uses more, once per run and window ({@value #BUDGET_CANCELS_STORE}).
+ *       Budget records that do not decode or are invalid are refused and counted ({@code
+ *       invalid-budgets-total}).
  * </ul>
  *
  * <h2>Exactly once</h2>
@@ -197,6 +218,18 @@ public final class WorkflowTopology implements AutoCloseable {
 
   /** Window store: usage per {@code DIMENSION:value} per window. */
   public static final String USAGE_STORE = "usage-aggregates-store";
+
+  /**
+   * Global key-value store: the budgets topic ({@code <SCOPE>:<key>} to the Budget record's bytes),
+   * on every instance.
+   */
+  public static final String BUDGETS_STORE = "budgets-store";
+
+  /** Key-value store: a tenant's usage total in the current HOUR or DAY budget window. */
+  public static final String BUDGET_TOTALS_STORE = "budget-window-totals-store";
+
+  /** Key-value store: runs cancelled by a windowed budget, to the window they were cancelled in. */
+  public static final String BUDGET_CANCELS_STORE = "budget-window-cancels-store";
 
   /** Header of runs-topic records: the run's status. */
   public static final String RUN_STATUS_HEADER = "runstream.run.status";
@@ -294,6 +327,29 @@ public final class WorkflowTopology implements AutoCloseable {
                     : Stores.persistentTimestampedKeyValueStore(PRICES_STORE))
             .withKeySerde(Serdes.String())
             .withValueSerde(Serdes.ByteArray()));
+    boolean budgets = config.budgetsEnabled();
+    TopologyConfig.BudgetTopics budgetTopics = config.budgetTopics();
+    Function<ProcessorContext<?, ?>, BudgetTable> tables = null;
+    if (budgets) {
+      builder.addGlobalStore(
+          Stores.keyValueStoreBuilder(
+                  keyValueStore(BUDGETS_STORE, inMemory), Serdes.String(), Serdes.ByteArray())
+              .withLoggingDisabled(),
+          budgetTopics.budgets(),
+          Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("budgets-source"),
+          () ->
+              new BudgetStoreUpdater(
+                  serdes.budgets().deserializer(), budgetTopics.budgets(), metrics));
+      tables =
+          context ->
+              new BudgetTable(
+                  context.getStateStore(BUDGETS_STORE),
+                  serdes.budgets().deserializer(),
+                  budgetTopics.budgets());
+    }
+    Function<ProcessorContext<?, ?>, BudgetTable> budgetTables = tables;
+    Function<ProcessorContext<?, ?>, BudgetGuard> guards =
+        budgets ? context -> new BudgetGuard(budgetTables.apply(context), metrics) : null;
 
     KStream<String, ProcessorOutput> outputs =
         builder.stream(
@@ -302,7 +358,7 @@ public final class WorkflowTopology implements AutoCloseable {
                     .withTimestampExtractor(new EventTimestampExtractor())
                     .withName("agent-events-source"))
             .process(
-                () -> new WorkflowProcessor(settings, metrics, prices),
+                () -> new WorkflowProcessor(settings, metrics, prices, guards),
                 Named.as("materialize-workflows"),
                 RUNS_STORE,
                 TEXT_STORE,
@@ -312,7 +368,41 @@ public final class WorkflowTopology implements AutoCloseable {
         outputs
             .split(Named.as("route-"))
             .branch((key, value) -> value.isRun(), Branched.as("runs"))
+            .branch((key, value) -> value.isBreach(), Branched.as("budget-breaches"))
+            .branch((key, value) -> value.isDelta(), Branched.as("budget-deltas"))
             .defaultBranch(Branched.as("usage"));
+
+    if (budgets) {
+      sinkBreaches(
+          routes
+              .get("route-budget-breaches")
+              .mapValues(
+                  (ProcessorOutput value) -> value.breach(), Named.as("run-budget-breaches")),
+          "run",
+          budgetTopics,
+          serdes);
+      builder.addStateStore(
+          Stores.keyValueStoreBuilder(
+              keyValueStore(BUDGET_TOTALS_STORE, inMemory), Serdes.String(), Serdes.ByteArray()));
+      builder.addStateStore(
+          Stores.keyValueStoreBuilder(
+              keyValueStore(BUDGET_CANCELS_STORE, inMemory), Serdes.String(), Serdes.Long()));
+      sinkBreaches(
+          routes
+              .get("route-budget-deltas")
+              .mapValues((ProcessorOutput value) -> value.delta(), Named.as("budget-usage-deltas"))
+              .repartition(
+                  Repartitioned.with(Serdes.String(), UsageDelta.serde())
+                      .withName("budget-usage-by-tenant"))
+              .process(
+                  () -> new WindowedBudgetProcessor(budgetTables, metrics),
+                  Named.as("budget-windows"),
+                  BUDGET_TOTALS_STORE,
+                  BUDGET_CANCELS_STORE),
+          "window",
+          budgetTopics,
+          serdes);
+    }
 
     routes
         .get("route-runs")
@@ -352,6 +442,27 @@ public final class WorkflowTopology implements AutoCloseable {
             topics.usage(),
             Produced.with(Serdes.String(), serdes.aggregates()).withName("usage-aggregates-sink"));
     return builder.build(properties);
+  }
+
+  /** Writes breaches: the BudgetExceeded records, and the cancel requests keyed by root id. */
+  private static void sinkBreaches(
+      KStream<String, BudgetBreach> breaches,
+      String name,
+      TopologyConfig.BudgetTopics topics,
+      TopologySerdes serdes) {
+    breaches
+        .mapValues(BudgetBreach::exceeded, Named.as(name + "-budget-exceeded"))
+        .to(
+            topics.budgetEvents(),
+            Produced.with(Serdes.String(), serdes.budgetEvents())
+                .withName(name + "-budget-events-sink"));
+    breaches
+        .map(
+            (key, breach) -> KeyValue.pair(breach.cancel().getRootWorkflowId(), breach.cancel()),
+            Named.as(name + "-budget-cancels"))
+        .to(
+            topics.control(),
+            Produced.with(Serdes.String(), serdes.control()).withName(name + "-control-sink"));
   }
 
   private static KeyValueBytesStoreSupplier keyValueStore(String name, boolean inMemory) {
@@ -430,9 +541,10 @@ public final class WorkflowTopology implements AutoCloseable {
    * duplicate-events-total}, {@code sequence-gaps-total}, {@code missing-events-total}, {@code
    * snapshots-published-total}, {@code final-records-published-total}, {@code
    * usage-mismatches-total}, {@code placeholder-parents-total}, {@code
-   * output-records-dropped-total}, and for the price ledger {@code steps-priced-by-ledger-total},
+   * output-records-dropped-total}, for the price ledger {@code steps-priced-by-ledger-total},
    * {@code steps-priced-by-worker-total}, {@code steps-unpriced-total} and {@code
-   * invalid-prices-total}. Also reported over JMX (domain {@value TopologyMetrics#JMX_PREFIX}).
+   * invalid-prices-total}, and for budgets {@code budgets-exceeded-total} and {@code
+   * invalid-budgets-total}. Also reported over JMX (domain {@value TopologyMetrics#JMX_PREFIX}).
    * Kafka Streams' own metrics are in {@code KafkaStreams#metrics()}.
    *
    * @return the metrics, live

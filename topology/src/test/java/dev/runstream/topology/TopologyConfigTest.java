@@ -44,6 +44,26 @@ class TopologyConfigTest {
     assertThat(config.commitInterval()).isEqualTo(Duration.ofMillis(100));
     assertThat(config.stateDir().getFileName()).isEqualTo(Path.of("runstream-topology"));
     assertThat(config.inMemoryStores()).isFalse();
+    assertThat(config.budgetsEnabled()).isTrue();
+    assertThat(config.budgetTopics())
+        .isEqualTo(new TopologyConfig.BudgetTopics("budgets", "budget-events", "agent-control"));
+  }
+
+  @Test
+  void shouldPrefixTheBudgetTopicsWhenATenantIsSetAndRefuseABadTopicName() {
+    TopologyConfig config = TopologyConfig.isolated(Map.of("tenant.id", "acme"));
+    assertThat(config.budgetTopics())
+        .isEqualTo(
+            new TopologyConfig.BudgetTopics(
+                "acme.budgets", "acme.budget-events", "acme.agent-control"));
+    assertThatThrownBy(
+            () -> TopologyConfig.isolated(Map.of(TopologyConfig.BUDGETS_TOPIC_CONFIG, "bad name")))
+        .isInstanceOf(TopologyConfigException.class)
+        .hasMessageContaining(TopologyConfig.BUDGETS_TOPIC_CONFIG);
+    assertThatThrownBy(
+            () -> TopologyConfig.isolated(Map.of(TopologyConfig.BUDGETS_ENABLED_CONFIG, "maybe")))
+        .isInstanceOf(TopologyConfigException.class)
+        .hasMessageContaining(TopologyConfig.BUDGETS_ENABLED_CONFIG);
   }
 
   @Test

@@ -2,6 +2,9 @@ package dev.runstream.topology;
 
 import dev.runstream.schemas.AgentEvent;
 import dev.runstream.schemas.AvroSerdeConfig;
+import dev.runstream.schemas.Budget;
+import dev.runstream.schemas.BudgetExceeded;
+import dev.runstream.schemas.ControlCommand;
 import dev.runstream.schemas.PriceVersion;
 import dev.runstream.schemas.PriceVersions;
 import dev.runstream.schemas.UsageAggregate;
@@ -43,6 +46,10 @@ final class TopologyHarness implements AutoCloseable {
   final TestOutputTopic<byte[], byte[]> deadLetters;
   final TestInputTopic<String, PriceVersion> prices;
   final TestInputTopic<String, byte[]> rawPrices;
+  final TestInputTopic<String, Budget> budgets;
+  final TestInputTopic<String, byte[]> rawBudgets;
+  final TestOutputTopic<String, BudgetExceeded> budgetEvents;
+  final TestOutputTopic<String, ControlCommand> control;
 
   TopologyHarness(Path stateDir) {
     this(stateDir, b -> {});
@@ -85,6 +92,21 @@ final class TopologyHarness implements AutoCloseable {
     rawPrices =
         driver.createInputTopic(
             config.pricesTopic(), new StringSerializer(), new ByteArraySerializer());
+    TopologyConfig.BudgetTopics budgetTopics = config.budgetTopics();
+    budgets =
+        driver.createInputTopic(
+            budgetTopics.budgets(), new StringSerializer(), serdes.budgets().serializer());
+    rawBudgets =
+        driver.createInputTopic(
+            budgetTopics.budgets(), new StringSerializer(), new ByteArraySerializer());
+    budgetEvents =
+        driver.createOutputTopic(
+            budgetTopics.budgetEvents(),
+            new StringDeserializer(),
+            serdes.budgetEvents().deserializer());
+    control =
+        driver.createOutputTopic(
+            budgetTopics.control(), new StringDeserializer(), serdes.control().deserializer());
   }
 
   /** Pipes events, keyed by their root workflow id. */

@@ -37,6 +37,7 @@ import picocli.CommandLine.Spec;
       TailCommand.class,
       ReplayCommand.class,
       CancelCommand.class,
+      BudgetCommand.class,
       RunsCommand.class,
       UsageCommand.class,
       AclCommand.class,

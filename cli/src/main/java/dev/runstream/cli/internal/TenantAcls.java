@@ -23,13 +23,15 @@ import org.apache.kafka.common.resource.ResourceType;
  *   <li><b>topology</b> (Kafka Streams): ALL on topics, READ and DESCRIBE on groups, WRITE and
  *       DESCRIBE on transactional ids, each PREFIXED with its {@code application.id} (its internal
  *       topics, consumer group and exactly-once transactional ids); READ on the events topic; READ
- *       and DESCRIBE on the price ledger topic (a global table: read by assignment, no group);
- *       WRITE on the runs, usage, dead-letter and control topics (the control topic for cancels it
- *       issues itself, e.g. on a budget); DESCRIBE_CONFIGS on the runs topic.
+ *       and DESCRIBE on the price ledger and budgets topics (global tables: read by assignment, no
+ *       group); WRITE on the runs, usage, dead-letter, budget-events and control topics (the
+ *       control topic for the cancels it issues when a run crosses a budget); DESCRIBE_CONFIGS on
+ *       the runs topic.
  *   <li><b>reader</b> (consumer SDK, gateway, microservices, {@code runstream prices list}): READ
- *       and DESCRIBE on the events, runs, usage and price ledger topics, WRITE and DESCRIBE on the
- *       control topic (to publish cancel requests), and READ on consumer groups PREFIXED with the
- *       tenant's prefix.
+ *       and DESCRIBE on the events, runs, usage, price ledger, budgets and budget-events topics (it
+ *       sees prices and budgets but cannot change them: those topics are written by an operator's
+ *       admin principal), WRITE and DESCRIBE on the control topic (to publish cancel requests), and
+ *       READ on consumer groups PREFIXED with the tenant's prefix.
  * </ul>
  *
  * <p>Nobody but the administrator writes the price ledger ({@code runstream prices set} with the
@@ -48,7 +50,14 @@ final class TenantAcls {
   }
 
   /** The tenant's topic names. */
-  record Topics(String events, String runs, String usage, String deadLetter, String control) {
+  record Topics(
+      String events,
+      String runs,
+      String usage,
+      String deadLetter,
+      String control,
+      String budgets,
+      String budgetEvents) {
     static Topics of(String tenant) {
       String prefix = TenantConfigs.topicPrefix(tenant);
       return new Topics(
@@ -56,7 +65,9 @@ final class TenantAcls {
           prefix + "workflow-runs",
           prefix + "usage-aggregates",
           prefix + "agent-events-dlq",
-          prefix + "agent-control");
+          prefix + "agent-control",
+          prefix + "budgets",
+          prefix + "budget-events");
     }
   }
 
@@ -93,14 +104,28 @@ final class TenantAcls {
     allow(acls, topology, ResourceType.TOPIC, topics.events(), false, AclOperation.DESCRIBE);
     allow(acls, topology, ResourceType.TOPIC, prices, false, AclOperation.READ);
     allow(acls, topology, ResourceType.TOPIC, prices, false, AclOperation.DESCRIBE);
+    allow(acls, topology, ResourceType.TOPIC, topics.budgets(), false, AclOperation.READ);
+    allow(acls, topology, ResourceType.TOPIC, topics.budgets(), false, AclOperation.DESCRIBE);
     for (String output :
-        List.of(topics.runs(), topics.usage(), topics.deadLetter(), topics.control())) {
+        List.of(
+            topics.runs(),
+            topics.usage(),
+            topics.deadLetter(),
+            topics.control(),
+            topics.budgetEvents())) {
       allow(acls, topology, ResourceType.TOPIC, output, false, AclOperation.WRITE);
       allow(acls, topology, ResourceType.TOPIC, output, false, AclOperation.DESCRIBE);
     }
     allow(acls, topology, ResourceType.TOPIC, topics.runs(), false, AclOperation.DESCRIBE_CONFIGS);
 
-    for (String readable : List.of(topics.events(), topics.runs(), topics.usage(), prices)) {
+    for (String readable :
+        List.of(
+            topics.events(),
+            topics.runs(),
+            topics.usage(),
+            prices,
+            topics.budgets(),
+            topics.budgetEvents())) {
       allow(acls, reader, ResourceType.TOPIC, readable, false, AclOperation.READ);
       allow(acls, reader, ResourceType.TOPIC, readable, false, AclOperation.DESCRIBE);
     }

@@ -86,7 +86,9 @@ class TenantAclsTest {
             "acme.workflow-runs",
             "acme.usage-aggregates",
             "acme.agent-control",
-            "acme.model-prices");
+            "acme.model-prices",
+            "acme.budgets",
+            "acme.budget-events");
   }
 
   @Test
@@ -98,5 +100,25 @@ class TenantAclsTest {
     assertThat(ACME)
         .filteredOn(a -> a.pattern().name().equals("acme.model-prices"))
         .noneMatch(a -> a.entry().operation() == AclOperation.WRITE);
+  }
+
+  @Test
+  void shouldLetOnlyTheTopologyReadBudgetsAndWriteBudgetEventsWhenGranted() {
+    assertThat(ACME)
+        .filteredOn(a -> a.pattern().name().equals("acme.budgets"))
+        .extracting(a -> a.entry().principal() + " " + a.entry().operation())
+        .containsExactlyInAnyOrder(
+            "User:acme-topology READ",
+            "User:acme-topology DESCRIBE",
+            "User:acme-reader READ",
+            "User:acme-reader DESCRIBE");
+    assertThat(ACME)
+        .filteredOn(a -> a.pattern().name().equals("acme.budget-events"))
+        .extracting(a -> a.entry().principal() + " " + a.entry().operation())
+        .containsExactlyInAnyOrder(
+            "User:acme-topology WRITE",
+            "User:acme-topology DESCRIBE",
+            "User:acme-reader READ",
+            "User:acme-reader DESCRIBE");
   }
 }

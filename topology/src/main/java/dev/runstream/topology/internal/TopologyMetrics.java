@@ -47,6 +47,8 @@ public final class TopologyMetrics implements AutoCloseable {
   private final Sensor pricedByWorker;
   private final Sensor unpriced;
   private final Sensor invalidPrices;
+  private final Sensor budgetsExceeded;
+  private final Sensor invalidBudgets;
 
   public TopologyMetrics(String instance) {
     this.metrics =
@@ -110,6 +112,14 @@ public final class TopologyMetrics implements AutoCloseable {
         counter(
             "invalid-prices-total",
             "Price ledger records ignored: undecodable, invalid, or keyed unlike their value.");
+    budgetsExceeded =
+        counter(
+            "budgets-exceeded-total",
+            "Runs that crossed a budget (each got a BudgetExceeded record and a cancel request).");
+    invalidBudgets =
+        counter(
+            "invalid-budgets-total",
+            "Budget records refused: not decodable or not a valid budget.");
   }
 
   private Sensor counter(String name, String description) {
@@ -169,6 +179,14 @@ public final class TopologyMetrics implements AutoCloseable {
 
   public void invalidPrice() {
     invalidPrices.record(1);
+  }
+
+  public void budgetExceeded() {
+    budgetsExceeded.record(1);
+  }
+
+  public void invalidBudget() {
+    invalidBudgets.record(1);
   }
 
   /** Every metric of this registry. */

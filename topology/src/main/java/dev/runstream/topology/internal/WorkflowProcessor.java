@@ -27,6 +27,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Function;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.KeyValue;
@@ -62,6 +63,8 @@ public final class WorkflowProcessor
   private final Settings settings;
   private final TopologyMetrics metrics;
   private final PriceLedger.Reader priceReader;
+  private final Function<ProcessorContext<?, ?>, BudgetGuard> guards;
+  private BudgetGuard guard;
   private ProcessorContext<String, ProcessorOutput> context;
   private KeyValueStore<String, WorkflowState> runs;
   private KeyValueStore<ChunkKey, byte[]> text;
@@ -70,9 +73,23 @@ public final class WorkflowProcessor
 
   public WorkflowProcessor(
       Settings settings, TopologyMetrics metrics, PriceLedger.Reader priceReader) {
+    this(settings, metrics, priceReader, null);
+  }
+
+  /**
+   * A processor that also checks budgets after each applied event ({@link BudgetGuard}).
+   *
+   * @param guards makes the budget check from this processor's context; null for none
+   */
+  public WorkflowProcessor(
+      Settings settings,
+      TopologyMetrics metrics,
+      PriceLedger.Reader priceReader,
+      Function<ProcessorContext<?, ?>, BudgetGuard> guards) {
     this.settings = settings;
     this.metrics = metrics;
     this.priceReader = priceReader;
+    this.guards = guards;
   }
 
   @Override
@@ -82,6 +99,7 @@ public final class WorkflowProcessor
     this.text = context.getStateStore(WorkflowTopology.TEXT_STORE);
     this.pending = context.getStateStore(WorkflowTopology.PENDING_SNAPSHOTS_STORE);
     this.prices = priceReader.open(context, metrics);
+    this.guard = guards == null ? null : guards.apply(context);
     if (snapshotsEnabled()) {
       context.schedule(
           settings.snapshotInterval(), PunctuationType.WALL_CLOCK_TIME, this::publishSnapshots);
@@ -128,7 +146,10 @@ public final class WorkflowProcessor
       }
       state.clearStale();
     }
+    Usage usageBefore = run.getUsage();
     List<UsageAggregate> usage = apply(id, state, event);
+    List<ProcessorOutput> budgetOutputs =
+        guard == null ? List.of() : guard.afterApply(run, event, usageBefore);
     run.put("last_sequence", sequence);
     run.put("event_count", run.getEventCount() + 1);
     runs.put(id, state);
@@ -150,6 +171,10 @@ public final class WorkflowProcessor
       context.forward(
           new Record<>(
               key, ProcessorOutput.usage(contribution), record.timestamp(), new RecordHeaders()));
+    }
+    for (ProcessorOutput output : budgetOutputs) {
+      String key = output.isBreach() ? id : output.delta().tenantId();
+      context.forward(new Record<>(key, output, record.timestamp(), new RecordHeaders()));
     }
   }
 
