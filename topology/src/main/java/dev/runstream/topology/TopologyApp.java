@@ -89,6 +89,7 @@ public final class TopologyApp implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(TopologyApp.class);
   private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
+  private static final Duration TOPICS_GRACE = Duration.ofSeconds(5);
 
   private final TopologyConfig config;
   private final QueryServer server;
@@ -261,10 +262,18 @@ public final class TopologyApp implements AutoCloseable {
             : List.of();
     names.addAll(budgetNames);
     try (Admin admin = Admin.create(adminProps)) {
-      Set<String> existing =
-          admin.listTopics().names().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      // Topics just created and ACLs just granted reach this broker's metadata and authorizer a
+      // moment later: a short grace keeps a start right after `runstream acl` from failing.
+      long graceEnd = System.nanoTime() + TOPICS_GRACE.toNanos();
       Set<String> missing = new TreeSet<>(names);
-      missing.removeAll(existing);
+      while (true) {
+        missing.removeAll(
+            admin.listTopics().names().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
+        if (missing.isEmpty() || System.nanoTime() > graceEnd) {
+          break;
+        }
+        Thread.sleep(250);
+      }
       if (!missing.isEmpty()) {
         throw new RunstreamTopologyException(
             "Topics "

@@ -3,6 +3,7 @@ package dev.runstream.cli.internal;
 import dev.runstream.cli.CliConfig;
 import dev.runstream.cluster.TopicSpec;
 import dev.runstream.schemas.TenantConfigs;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -124,6 +125,8 @@ final class AclCommand implements Callable<Integer> {
         createTopics(client, id);
       }
       client.createAcls(acls).all().get(timeout * 2L, TimeUnit.MILLISECONDS);
+      // Report them applied only once the broker enforces them, so a client started next works.
+      TenantAcls.awaitInForce(client, acls, Duration.ofMillis(timeout * 2L));
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
       if (cause instanceof AuthenticationException || cause instanceof AuthorizationException) {

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -27,7 +28,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.acl.AclBinding;
-import org.apache.kafka.common.acl.AclBindingFilter;
 
 /**
  * The Kafka settings of each part of the demo. Plain: everyone bootstraps from the PLAINTEXT
@@ -82,7 +82,7 @@ record DemoAccess(
           TenantAcls.of(
               TENANT, TenantConfigs.topicPrefix(TENANT) + "runstream-topology", PRINCIPALS);
       admin.createAcls(acls).all().get(30, TimeUnit.SECONDS);
-      awaitInForce(admin, acls);
+      TenantAcls.awaitInForce(admin, acls, Duration.ofSeconds(30));
     } catch (ExecutionException | TimeoutException e) {
       throw new CliException(ExitCodes.FAILURE, "granting the demo's ACLs failed: " + e, e);
     } catch (InterruptedException e) {
@@ -111,26 +111,6 @@ record DemoAccess(
     security.adminClientConfig().forEach((k, v) -> settings.put(String.valueOf(k), v));
     settings.put(TenantConfigs.TENANT_ID_CONFIG, TENANT);
     return Map.copyOf(settings);
-  }
-
-  /**
-   * Waits until the broker's authorizer answers with every binding: the controller has committed
-   * them when {@code createAcls} returns, but the broker applies them a moment later, and the
-   * topology, started right after, would find none of its topics.
-   */
-  private static void awaitInForce(Admin admin, List<AclBinding> acls)
-      throws ExecutionException, TimeoutException, InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (!admin
-        .describeAcls(AclBindingFilter.ANY)
-        .values()
-        .get(30, TimeUnit.SECONDS)
-        .containsAll(acls)) {
-      if (System.nanoTime() > deadline) {
-        throw new TimeoutException("the demo's ACLs were not in force within 30 s");
-      }
-      Thread.sleep(100);
-    }
   }
 
   private static String secret(String prefix) {

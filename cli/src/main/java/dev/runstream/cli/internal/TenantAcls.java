@@ -2,10 +2,16 @@ package dev.runstream.cli.internal;
 
 import dev.runstream.cluster.TopicSpec;
 import dev.runstream.schemas.TenantConfigs;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.acl.AccessControlEntry;
 import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclBindingFilter;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.acl.AclPermissionType;
 import org.apache.kafka.common.resource.PatternType;
@@ -154,5 +160,27 @@ final class TenantAcls {
         new AclBinding(
             new ResourcePattern(type, name, prefixed ? PatternType.PREFIXED : PatternType.LITERAL),
             new AccessControlEntry(principal, "*", operation, AclPermissionType.ALLOW)));
+  }
+
+  /**
+   * Waits until the broker's authorizer answers with every binding. The controller has committed
+   * them when {@code createAcls} returns, but the broker applies them a moment later: a client
+   * started right after, such as the topology, would otherwise find none of its topics.
+   *
+   * @throws TimeoutException if they are not all in force within {@code timeout}
+   */
+  static void awaitInForce(Admin admin, List<AclBinding> acls, Duration timeout)
+      throws ExecutionException, TimeoutException, InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!admin
+        .describeAcls(AclBindingFilter.ANY)
+        .values()
+        .get(timeout.toMillis(), TimeUnit.MILLISECONDS)
+        .containsAll(acls)) {
+      if (System.nanoTime() > deadline) {
+        throw new TimeoutException("the ACLs were not in force within " + timeout);
+      }
+      Thread.sleep(100);
+    }
   }
 }
