@@ -34,10 +34,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -107,6 +109,17 @@ class SecurityIT {
   static void stop() {
     if (acmeTopology != null) {
       acmeTopology.close();
+    }
+  }
+
+  /** Waits until the broker's authorizer, not only the controller, has the ACL change. */
+  private static void awaitAcls(Admin admin, Predicate<Collection<AclBinding>> applied)
+      throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!applied.test(
+        admin.describeAcls(AclBindingFilter.ANY).values().get(30, TimeUnit.SECONDS))) {
+      assertThat(System.nanoTime()).as("ACL change in force within 30 s").isLessThan(deadline);
+      Thread.sleep(100);
     }
   }
 
@@ -415,6 +428,7 @@ class SecurityIT {
     try (Admin admin = Admin.create(new HashMap<>(security().adminClientConfig()))) {
       removed =
           List.copyOf(admin.deleteAcls(List.of(transactional)).all().get(30, TimeUnit.SECONDS));
+      awaitAcls(admin, acls -> removed.stream().noneMatch(acls::contains));
     }
     assertThat(removed).hasSize(2);
     try (TopologyApp denied =
@@ -428,6 +442,7 @@ class SecurityIT {
     }
     try (Admin admin = Admin.create(new HashMap<>(security().adminClientConfig()))) {
       admin.createAcls(removed).all().get(30, TimeUnit.SECONDS);
+      awaitAcls(admin, acls -> acls.containsAll(removed));
     }
     try (TopologyApp granted =
         TopologyApp.start(topologyConfig("globex", stateDir.resolve("globex-granted")))) {

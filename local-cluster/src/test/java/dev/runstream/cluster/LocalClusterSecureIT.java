@@ -26,6 +26,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.acl.AccessControlEntry;
 import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclBindingFilter;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.acl.AclPermissionType;
 import org.apache.kafka.common.config.SslConfigs;
@@ -60,17 +61,25 @@ class LocalClusterSecureIT {
   @BeforeAll
   static void grantAcls() throws Exception {
     ClusterSecurity security = CLUSTER.cluster().security();
+    List<AclBinding> acls =
+        List.of(
+            allow("writer", ResourceType.TOPIC, TOPIC, AclOperation.WRITE),
+            allow("cert-writer", ResourceType.TOPIC, TOPIC, AclOperation.WRITE),
+            allow("reader", ResourceType.TOPIC, TOPIC, AclOperation.READ),
+            allow("reader", ResourceType.GROUP, "reader-group", AclOperation.READ),
+            allow("cert-reader", ResourceType.TOPIC, TOPIC, AclOperation.READ));
     try (Admin admin = Admin.create(new HashMap<>(security.adminClientConfig()))) {
-      admin
-          .createAcls(
-              List.of(
-                  allow("writer", ResourceType.TOPIC, TOPIC, AclOperation.WRITE),
-                  allow("cert-writer", ResourceType.TOPIC, TOPIC, AclOperation.WRITE),
-                  allow("reader", ResourceType.TOPIC, TOPIC, AclOperation.READ),
-                  allow("reader", ResourceType.GROUP, "reader-group", AclOperation.READ),
-                  allow("cert-reader", ResourceType.TOPIC, TOPIC, AclOperation.READ)))
-          .all()
-          .get(30, TimeUnit.SECONDS);
+      admin.createAcls(acls).all().get(30, TimeUnit.SECONDS);
+      // The controller has committed them; wait until the broker's authorizer enforces them too.
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (!admin
+          .describeAcls(AclBindingFilter.ANY)
+          .values()
+          .get(30, TimeUnit.SECONDS)
+          .containsAll(acls)) {
+        assertThat(System.nanoTime()).as("ACLs in force within 30 s").isLessThan(deadline);
+        Thread.sleep(100);
+      }
     }
   }
 
