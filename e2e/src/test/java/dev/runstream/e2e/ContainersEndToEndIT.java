@@ -1,5 +1,7 @@
 package dev.runstream.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.runstream.e2e.ComposeFile.Service;
 import java.net.URI;
 import java.time.Duration;
@@ -151,16 +153,16 @@ class ContainersEndToEndIT {
 
   @Test
   void shouldReplayThePublishedTextWhenTheTopologyImageHasMaterializedTheRuns() throws Exception {
-    scenario.publishMaterializeAndReplay();
+    assertThat(scenario.publishMaterializeAndReplay()).hasSize(3).doesNotHaveDuplicates();
   }
 
   @Test
   void shouldDeliverTheLiveTextWhenTailingARunThroughTheContainers() throws Exception {
-    scenario.tailLiveRun();
+    assertThat(scenario.tailLiveRun()).startsWith("before live0 ").endsWith("live49 ");
   }
 
   @Test
   void shouldReplayTheMaterializedTextWhenSimulatedAgentsPublishToTheContainers() throws Exception {
-    scenario.simulatedAgentsAreMaterialized();
+    assertThat(scenario.simulatedAgentsAreMaterialized()).hasSize(6).doesNotHaveDuplicates();
   }
 }

@@ -110,9 +110,10 @@ public final class EndToEndScenario implements AutoCloseable {
    * materialized them, then replays each with the client and compares events and text with what was
    * published; the result comes from the view.
    *
+   * @return the workflow ids checked, in publish order
    * @throws Exception on failure
    */
-  public void publishMaterializeAndReplay() throws Exception {
+  public List<String> publishMaterializeAndReplay() throws Exception {
     Map<String, String> published = new LinkedHashMap<>();
     for (int i = 0; i < 3; i++) {
       AgentRun run = publisher.startRun("e2e-agent", "question " + i);
@@ -150,15 +151,17 @@ public final class EndToEndScenario implements AutoCloseable {
         assertThat(result.result()).isEqualTo("done");
       }
     }
+    return List.copyOf(published.keySet());
   }
 
   /**
    * Opens a tail on a running workflow, then publishes the rest of it: the tail delivers exactly
    * the text published after it opened and ends with the run; the view then has the whole text.
    *
+   * @return the materialized text of the run
    * @throws Exception on failure
    */
-  public void tailLiveRun() throws Exception {
+  public String tailLiveRun() throws Exception {
     AgentRun run = publisher.startRun("e2e-live-agent", "stream it");
     RunStep step = run.startStep("llm_1", StepType.LLM);
     step.textDelta("before ").get(30, TimeUnit.SECONDS);
@@ -182,6 +185,7 @@ public final class EndToEndScenario implements AutoCloseable {
     }
     JsonNode view = awaitView(run.workflowId(), v -> "FINISHED".equals(v.path("status").asText()));
     assertThat(view.path("text").asText()).isEqualTo("before " + String.join("", after));
+    return view.path("text").asText();
   }
 
   /**
@@ -189,9 +193,10 @@ public final class EndToEndScenario implements AutoCloseable {
    * until every one has ended in the view, and checks that the replayed text of each equals the
    * materialized text.
    *
+   * @return the workflow ids of the simulated runs checked
    * @throws Exception on failure
    */
-  public void simulatedAgentsAreMaterialized() throws Exception {
+  public List<String> simulatedAgentsAreMaterialized() throws Exception {
     DemoAgent agent =
         new DemoAgent(
             DemoAgent.Options.newBuilder()
@@ -215,6 +220,7 @@ public final class EndToEndScenario implements AutoCloseable {
         }
       }
     }
+    return workflowIds;
   }
 
   /** Publishes a finished run; returns the text its LLM step streamed. */
