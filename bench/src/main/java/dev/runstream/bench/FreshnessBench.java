@@ -284,15 +284,12 @@ public final class FreshnessBench {
   }
 
   static void print(FreshnessFigures r) {
-    print(r.joins(), r.readYourEvent(), r.repeats(), r.probes());
-  }
-
-  private static void print(List<JoinPoint> joins, ReadYourEvent ryw, int repeats, int probes) {
+    ReadYourEvent ryw = r.readYourEvent();
     System.out.printf(
         Locale.ROOT,
         "%n== Item 6: join latency of a late joiner, snapshot plus tail vs full replay"
             + " (%d joins per length) ==%n",
-        repeats);
+        r.repeats());
     System.out.printf(
         Locale.ROOT,
         "%12s  %11s  %14s  %14s  %14s  %14s  %8s%n",
@@ -303,7 +300,7 @@ public final class FreshnessBench {
         "replay p50 ms",
         "replay max ms",
         "ratio");
-    for (JoinPoint p : joins) {
+    for (JoinPoint p : r.joins()) {
       System.out.printf(
           Locale.ROOT,
           "%,12d  %,11d  %14.1f  %14.1f  %14.1f  %14.1f  %7.1fx%n",
@@ -318,7 +315,7 @@ public final class FreshnessBench {
     System.out.printf(
         Locale.ROOT,
         "%n== Item 5: read-your-event wait, %d probes, each after the broker's ack ==%n",
-        probes);
+        r.probes());
     System.out.printf(
         Locale.ROOT,
         "  plain query (baseline)        p50 %7.2f ms  p99 %7.2f ms  stale in %.0f%% of answers%n",

@@ -314,7 +314,7 @@ final class BudgetCommand implements Callable<Integer> {
                     b.getMaxCostUsd() == null ? "-" : plain(b.getMaxCostUsd()),
                     b.getUpdatedAt()
                         + (b.getUpdatedBy() == null ? "" : " by " + b.getUpdatedBy())));
-        table.lines().forEach(parent.root.out::println);
+        table.print(parent.root.out);
       }
       parent.root.out.flush();
       return ExitCodes.OK;
