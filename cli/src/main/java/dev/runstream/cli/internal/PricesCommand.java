@@ -71,6 +71,11 @@ final class PricesCommand implements Callable<Integer> {
     }
   }
 
+  /** A price as printed: plain decimal, no trailing zeros. */
+  static String usd(BigDecimal perMillion) {
+    return perMillion.stripTrailingZeros().toPlainString();
+  }
+
   static CliException failure(PublishException e) {
     return new CliException(
         e.isRetriable() ? ExitCodes.UNREACHABLE : ExitCodes.FAILURE, e.getMessage(), e);
@@ -131,9 +136,9 @@ final class PricesCommand implements Callable<Integer> {
                 + " to "
                 + config.pricesTopic()
                 + ": input "
-                + version.getInputPerMillion().stripTrailingZeros().toPlainString()
+                + usd(version.getInputPerMillion())
                 + ", output "
-                + version.getOutputPerMillion().stripTrailingZeros().toPlainString()
+                + usd(version.getOutputPerMillion())
                 + " USD per million tokens, effective from "
                 + version.getEffectiveFrom());
         parent.root.out.flush();
@@ -170,8 +175,8 @@ final class PricesCommand implements Callable<Integer> {
           table.row(
               v.getModel(),
               v.getEffectiveFrom().toString(),
-              v.getInputPerMillion().stripTrailingZeros().toPlainString(),
-              v.getOutputPerMillion().stripTrailingZeros().toPlainString(),
+              usd(v.getInputPerMillion()),
+              usd(v.getOutputPerMillion()),
               v.getNote());
         }
       }
