@@ -326,6 +326,12 @@
   }
 
   // The materialized record is authoritative for usage and cost (exact decimal sums).
+  // A step of the materialized record, as the timeline keeps it.
+  function stepOf(s) {
+    return { key: s.step_key, type: s.step_type, attempt: s.attempts || 1, startedAt: Date.parse(s.started_at),
+      finishedAt: s.finished_at ? Date.parse(s.finished_at) : null, durationMs: s.duration_ms, model: s.model, calls: [] };
+  }
+
   async function loadRecord(showEverything) {
     try {
       const run = await rs.getJson("/v1/workflows/" + encodeURIComponent(id));
@@ -342,10 +348,7 @@
         }
         state.started = run.started_at ? Date.parse(run.started_at) : null;
         state.finished = run.finished_at ? Date.parse(run.finished_at) : null;
-        for (const s of run.steps || []) {
-          state.steps.set(s.step_key, { key: s.step_key, type: s.step_type, attempt: s.attempts || 1, startedAt: Date.parse(s.started_at),
-            finishedAt: s.finished_at ? Date.parse(s.finished_at) : null, durationMs: s.duration_ms, model: s.model, calls: [] });
-        }
+        for (const s of run.steps || []) state.steps.set(s.step_key, stepOf(s));
         for (const t of run.tool_results || []) state.tools.set(t.call_id, t);
         if (run.error) state.error = run.error;
         renderTimeline();
@@ -395,8 +398,7 @@
       $("run-started").textContent = "started " + rs.time(run.started_at);
     }
     for (const s of run.steps || []) {
-      state.steps.set(s.step_key, { key: s.step_key, type: s.step_type, attempt: s.attempts || 1, startedAt: Date.parse(s.started_at),
-        finishedAt: s.finished_at ? Date.parse(s.finished_at) : null, durationMs: s.duration_ms, model: s.model, calls: [] });
+      state.steps.set(s.step_key, stepOf(s));
       if (!s.finished_at) {
         joinedSteps.add(s.step_key);
         textOf(s.step_key).attempt = s.attempts || 1;

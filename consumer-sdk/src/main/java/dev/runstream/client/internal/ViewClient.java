@@ -98,14 +98,11 @@ public final class ViewClient {
    * workflow's query straight to the instance that owns its tree ({@code ?root=}).
    */
   public CompletableFuture<Lookup> lookup(String workflowId, String rootHint) {
-    if (baseUrls.isEmpty()) {
-      return CompletableFuture.completedFuture(new Lookup.Unavailable("the view is disabled"));
-    }
-    String path =
+    return query(
         "/workflows/"
             + encode(workflowId)
-            + (rootHint == null || rootHint.equals(workflowId) ? "" : "?root=" + encode(rootHint));
-    return lookup(path, 0, null, timeout);
+            + (rootHint == null || rootHint.equals(workflowId) ? "" : "?root=" + encode(rootHint)),
+        timeout);
   }
 
   /**
@@ -113,11 +110,16 @@ public final class ViewClient {
    * server waits for its store up to its bound, so the request may take that much longer.
    */
   public CompletableFuture<Lookup> lookupAtLeast(String workflowId, ViewPosition atLeast) {
+    return query(
+        "/workflows/" + encode(workflowId) + "?at_least=" + encode(atLeast.toString()),
+        timeout.plus(MAX_FRESHNESS_WAIT));
+  }
+
+  private CompletableFuture<Lookup> query(String path, Duration requestTimeout) {
     if (baseUrls.isEmpty()) {
       return CompletableFuture.completedFuture(new Lookup.Unavailable("the view is disabled"));
     }
-    String path = "/workflows/" + encode(workflowId) + "?at_least=" + encode(atLeast.toString());
-    return lookup(path, 0, null, timeout.plus(MAX_FRESHNESS_WAIT));
+    return lookup(path, 0, null, requestTimeout);
   }
 
   private static String encode(String s) {
@@ -247,7 +249,9 @@ public final class ViewClient {
         tools,
         error,
         n.path("first_event_partition").asInt(-1),
-        n.path("first_event_offset").asLong(-1));
+        n.path("first_event_offset").asLong(-1),
+        -1,
+        -1);
   }
 
   static Usage usage(JsonNode u) {

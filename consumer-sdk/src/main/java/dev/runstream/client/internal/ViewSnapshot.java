@@ -47,39 +47,6 @@ public record ViewSnapshot(
     int positionPartition,
     long positionOffset) {
 
-  /** A snapshot without a position. */
-  public ViewSnapshot(
-      String workflowId,
-      String rootWorkflowId,
-      RunStatus status,
-      Instant startedAt,
-      long lastSequence,
-      String text,
-      String output,
-      int totalSteps,
-      Usage usage,
-      List<ToolResult> toolResults,
-      RunError error,
-      int firstEventPartition,
-      long firstEventOffset) {
-    this(
-        workflowId,
-        rootWorkflowId,
-        status,
-        startedAt,
-        lastSequence,
-        text,
-        output,
-        totalSteps,
-        usage,
-        toolResults,
-        error,
-        firstEventPartition,
-        firstEventOffset,
-        -1,
-        -1);
-  }
-
   /** Nothing known of the workflow: RUNNING, no event applied, no text. */
   public static ViewSnapshot empty(String workflowId, String rootWorkflowId) {
     return new ViewSnapshot(
@@ -94,6 +61,8 @@ public record ViewSnapshot(
         ViewClient.zeroUsage(),
         List.of(),
         null,
+        -1,
+        -1,
         -1,
         -1);
   }
