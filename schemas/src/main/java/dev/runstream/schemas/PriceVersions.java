@@ -90,9 +90,13 @@ public final class PriceVersions {
     return model + "@" + millis(Instant.EPOCH);
   }
 
+  /** Whether an effective-from instant is one a key can hold: in [epoch, max]. */
+  private static boolean inRange(Instant at) {
+    return at.toEpochMilli() >= 0 && !at.isAfter(MAX_EFFECTIVE_FROM);
+  }
+
   private static String millis(Instant at) {
-    long ms = at.toEpochMilli();
-    if (ms < 0 || at.isAfter(MAX_EFFECTIVE_FROM)) {
+    if (!inRange(at)) {
       throw new IllegalArgumentException(
           "effective_from "
               + at
@@ -102,7 +106,7 @@ public final class PriceVersions {
               + MAX_EFFECTIVE_FROM
               + "]");
     }
-    return String.format("%013d", ms);
+    return String.format("%013d", at.toEpochMilli());
   }
 
   /**
@@ -129,7 +133,7 @@ public final class PriceVersions {
     checkPrice(model, "input", version.getInputPerMillion());
     checkPrice(model, "output", version.getOutputPerMillion());
     Instant from = version.getEffectiveFrom();
-    if (from == null || from.toEpochMilli() < 0 || from.isAfter(MAX_EFFECTIVE_FROM)) {
+    if (from == null || !inRange(from)) {
       throw new IllegalArgumentException(
           "the price of "
               + model

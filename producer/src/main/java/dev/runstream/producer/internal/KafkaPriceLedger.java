@@ -58,23 +58,19 @@ public final class KafkaPriceLedger implements PriceLedger {
   @Override
   public PriceVersion publish(ModelPrice price, Instant effectiveFrom, String note) {
     PriceVersion version = PriceLedger.version(price, effectiveFrom, note);
-    byte[] value = serialize(version);
-    send(PriceVersions.key(version), value);
+    send(version);
     return version;
   }
 
   @Override
   public List<PriceVersion> publishAll(PriceTable prices, Instant effectiveFrom, String note) {
+    // Every version is checked before the first is sent.
     List<PriceVersion> versions = new ArrayList<>();
     for (ModelPrice price : prices.prices().values()) {
       versions.add(PriceLedger.version(price, effectiveFrom, note));
     }
-    List<PriceVersion> published = new ArrayList<>();
-    for (PriceVersion version : versions) {
-      send(PriceVersions.key(version), serialize(version));
-      published.add(version);
-    }
-    return published;
+    versions.forEach(this::send);
+    return versions;
   }
 
   @Override
@@ -97,6 +93,10 @@ public final class KafkaPriceLedger implements PriceLedger {
               + e.getMessage(),
           e);
     }
+  }
+
+  private void send(PriceVersion version) {
+    send(PriceVersions.key(version), serialize(version));
   }
 
   private void send(String key, byte[] value) {

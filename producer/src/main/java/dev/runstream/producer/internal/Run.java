@@ -55,6 +55,10 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * only mark the run aborted.
  */
 final class Run implements AgentRun {
+  /** The cost of usage published without a price table: the topology prices it. */
+  private static final BigDecimal LEDGER_PRICED_COST =
+      BigDecimal.ZERO.setScale(ModelPrice.COST_SCALE);
+
   private static final Header[] TYPE_HEADERS = new Header[EventType.values().length];
 
   static {
@@ -94,6 +98,7 @@ final class Run implements AgentRun {
   private volatile RunStatus status = RunStatus.RUNNING;
   private final AtomicReference<PublishException> abortCause = new AtomicReference<>();
   private final Set<Run> openChildren = ConcurrentHashMap.newKeySet();
+
   private final CompletableFuture<CancelRequest> cancelRequest = new CompletableFuture<>();
 
   private static final class ToolCallState {
@@ -398,9 +403,9 @@ final class Run implements AgentRun {
                 null));
       }
       BigDecimal cost = usage.costUsd();
-      if (cost == null && publisher.config().prices().prices().isEmpty()) {
+      if (cost == null && pricedByLedger()) {
         // No price table: publish token counts only; the topology prices them from the ledger.
-        cost = BigDecimal.ZERO.setScale(ModelPrice.COST_SCALE);
+        cost = LEDGER_PRICED_COST;
       } else if (cost == null) {
         try {
           cost = publisher.config().prices().cost(model, usage.inputTokens(), usage.outputTokens());
@@ -576,14 +581,14 @@ final class Run implements AgentRun {
       usage =
           new Usage(
               stepInputTokens, stepOutputTokens, stepInputTokens + stepOutputTokens, stepCost);
-    } else if (!totalUsage.hasCost() && publisher.config().prices().prices().isEmpty()) {
+    } else if (!totalUsage.hasCost() && pricedByLedger()) {
       // No price table: token counts only, as the steps; the topology prices the steps.
       usage =
           new Usage(
               totalUsage.inputTokens(),
               totalUsage.outputTokens(),
               totalUsage.totalTokens(),
-              BigDecimal.ZERO.setScale(ModelPrice.COST_SCALE));
+              LEDGER_PRICED_COST);
     } else if (!totalUsage.hasCost()) {
       throw refuse(
           new InvalidEventException(
@@ -862,6 +867,14 @@ final class Run implements AgentRun {
             + " refused; use the handle retry() returned (or step(\""
             + step.key
             + "\"))");
+  }
+
+  /**
+   * Whether the publisher has no price table, so usage goes out with {@link #LEDGER_PRICED_COST}
+   * and the topology prices it from the ledger.
+   */
+  private boolean pricedByLedger() {
+    return publisher.config().prices().prices().isEmpty();
   }
 
   private PublishException refuse(PublishException e) {
