@@ -51,22 +51,17 @@ class PriceLedgerIT {
   static TopologyApp app;
   static AgentEventPublisher publisher;
   static PublisherConfig config;
-  static Instant change;
 
   @BeforeAll
   static void start() throws Exception {
     config = ItSupport.publisherConfig(CLUSTER.cluster()).build();
     assertThat(config.prices().prices()).as("the worker knows no prices").isEmpty();
     Instant now = Instant.now();
-    change = now.plusSeconds(12);
     try (PriceLedger ledger = PriceLedger.create(config)) {
       ledger.publish(
           new ModelPrice(MODEL, new BigDecimal("1"), new BigDecimal("2")),
           now.minus(Duration.ofDays(1)),
           "old list price");
-      // A scheduled price change: in the ledger before any run, effective in a few seconds.
-      ledger.publish(
-          new ModelPrice(MODEL, new BigDecimal("3"), new BigDecimal("6")), change, "new price");
     }
     // A record the topology must reject without stopping: not Avro, under a key of the model.
     Map<String, Object> props = new HashMap<>();
@@ -117,6 +112,13 @@ class PriceLedgerIT {
   @Test
   void shouldPriceRunsWithThePriceInForceAtTheirTimeWhenThePriceChanges() throws Exception {
     URI base = app.httpAddress();
+    // A scheduled price change: in the ledger before the test's runs, effective in a few seconds
+    // from now (not from the class's start-up, whose time a busy machine may use up).
+    Instant change = Instant.now().plusSeconds(15);
+    try (PriceLedger ledger = PriceLedger.create(config)) {
+      ledger.publish(
+          new ModelPrice(MODEL, new BigDecimal("3"), new BigDecimal("6")), change, "new price");
+    }
     String before = run(MODEL, 1_000_000, 1_000_000);
     JsonNode beforeRun = finished(base, before);
     assertThat(Instant.now()).as("the run before the change finished before it").isBefore(change);
