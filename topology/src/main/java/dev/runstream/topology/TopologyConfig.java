@@ -7,6 +7,7 @@ import dev.runstream.schemas.QueryServiceToken;
 import dev.runstream.schemas.TenantConfigs;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -632,26 +633,34 @@ public final class TopologyConfig {
           keyOf(e), "Invalid topology configuration: " + e.getMessage(), e);
     }
     Topics t = topics();
-    if (t.events().equals(t.runs())
-        || t.events().equals(t.usage())
-        || t.events().equals(t.deadLetter())) {
+    requireDistinct(
+        EVENTS_TOPIC_CONFIG, "events", t.events(), "output", t.runs(), t.usage(), t.deadLetter());
+    requireDistinct(
+        PRICES_TOPIC_CONFIG,
+        "prices",
+        pricesTopic(),
+        "events and output",
+        t.events(),
+        t.runs(),
+        t.usage(),
+        t.deadLetter());
+  }
+
+  /**
+   * Fails on {@code key} when {@code topic} is one of {@code others}, described as {@code what}.
+   */
+  private static void requireDistinct(
+      String key, String name, String topic, String what, String... others) {
+    if (Arrays.asList(others).contains(topic)) {
       throw new TopologyConfigException(
-          EVENTS_TOPIC_CONFIG,
-          "Invalid topology configuration: the events topic '"
-              + t.events()
-              + "' must differ from the output topics",
-          null);
-    }
-    String prices = pricesTopic();
-    if (prices.equals(t.events())
-        || prices.equals(t.runs())
-        || prices.equals(t.usage())
-        || prices.equals(t.deadLetter())) {
-      throw new TopologyConfigException(
-          PRICES_TOPIC_CONFIG,
-          "Invalid topology configuration: the prices topic '"
-              + prices
-              + "' must differ from the events and output topics",
+          key,
+          "Invalid topology configuration: the "
+              + name
+              + " topic '"
+              + topic
+              + "' must differ from the "
+              + what
+              + " topics",
           null);
     }
   }

@@ -58,36 +58,27 @@ public final class BudgetGuard {
       return List.of();
     }
     List<ProcessorOutput> out = new ArrayList<>(1);
-    BudgetRules.Crossing crossing =
-        new BudgetRules.Crossing(
-            run.getWorkflowId(),
-            run.getRootWorkflowId(),
-            run.getTenantId(),
-            run.getAgentId(),
-            event.getSequence(),
-            event.getTimestamp());
     Budget tenant = budgets.find(BudgetScope.TENANT, run.getTenantId());
     if (run.getBudgetExceeded() == null) {
-      List<Budget> candidates = new ArrayList<>(2);
-      Budget agent = budgets.find(BudgetScope.AGENT, run.getAgentId());
-      if (agent != null) {
-        candidates.add(agent);
+      Budget crossed = crossedPerRun(budgets.find(BudgetScope.AGENT, run.getAgentId()), now);
+      if (crossed == null) {
+        crossed = crossedPerRun(tenant, now);
       }
-      if (tenant != null) {
-        candidates.add(tenant);
-      }
-      for (Budget budget : candidates) {
-        if (budget.getPeriod() != BudgetPeriod.PER_RUN
-            || !BudgetRules.exceeds(budget, now.getTotalTokens(), now.getCostUsd())) {
-          continue;
-        }
+      if (crossed != null) {
+        BudgetRules.Crossing crossing =
+            new BudgetRules.Crossing(
+                run.getWorkflowId(),
+                run.getRootWorkflowId(),
+                run.getTenantId(),
+                run.getAgentId(),
+                event.getSequence(),
+                event.getTimestamp());
         BudgetBreach breach =
-            BudgetRules.breach(budget, null, now.getTotalTokens(), now.getCostUsd(), crossing);
+            BudgetRules.breach(crossed, null, now.getTotalTokens(), now.getCostUsd(), crossing);
         run.put("budget_exceeded", breach.exceeded());
         metrics.budgetExceeded();
         log.info("Workflow {}: {}", run.getWorkflowId(), breach.cancel().getReason());
         out.add(ProcessorOutput.breach(breach));
-        break;
       }
     }
     if (tenant != null && BudgetRules.isWindowed(tenant.getPeriod())) {
@@ -104,5 +95,14 @@ public final class BudgetGuard {
                   event.getTimestamp())));
     }
     return out;
+  }
+
+  /** {@code budget} if it is a PER_RUN budget that {@code usage} exceeds, else null. */
+  private static Budget crossedPerRun(Budget budget, Usage usage) {
+    return budget != null
+            && budget.getPeriod() == BudgetPeriod.PER_RUN
+            && BudgetRules.exceeds(budget, usage.getTotalTokens(), usage.getCostUsd())
+        ? budget
+        : null;
   }
 }

@@ -95,13 +95,6 @@ public final class LocalQueries {
   public record RunRead(WorkflowRun run, int partition, long appliedOffset) {}
 
   /**
-   * The run with its text, looked up in {@code partition} or, if null, in every local partition.
-   */
-  public Optional<WorkflowRun> run(String workflowId, Integer partition) {
-    return read(workflowId, partition, null, -1).map(RunRead::run);
-  }
-
-  /**
    * The run with its text and the store's position, looked up in {@code partition} or, if null, in
    * every local partition. With {@code atLeastOffset >= 0} the read is bounded (IQv2 {@code
    * PositionBound}): the store of {@code partition} must have applied {@code eventsTopic} up to
@@ -124,17 +117,16 @@ public final class LocalQueries {
   private Optional<RunRead> readOnce(
       String workflowId, Integer partition, String eventsTopic, long atLeastOffset) {
     StateQueryRequest<WorkflowState> request =
-        request(
-            StateQueryRequest.inStore(WorkflowTopology.RUNS_STORE)
-                .withQuery(KeyQuery.<String, WorkflowState>withKey(workflowId)),
-            partition);
-    if (atLeastOffset >= 0 && partition != null) {
+        StateQueryRequest.inStore(WorkflowTopology.RUNS_STORE)
+            .withQuery(KeyQuery.<String, WorkflowState>withKey(workflowId));
+    if (atLeastOffset < 0 || partition == null) {
+      request = request(request, partition);
+    } else {
       // Kafka Streams ignores the bound of a query that requires an active task (it takes an
       // active store to be current, which it is not while it still has records to process), so a
       // bounded read asks for the partition without requireActive: the bound is what matters.
       request =
-          StateQueryRequest.inStore(WorkflowTopology.RUNS_STORE)
-              .withQuery(KeyQuery.<String, WorkflowState>withKey(workflowId))
+          request
               .withPartitions(Set.of(partition))
               .withPositionBound(
                   PositionBound.at(

@@ -121,17 +121,16 @@ public final class PriceLedger {
       while (it.hasNext()) {
         KeyValue<String, ValueAndTimestamp<byte[]>> next = it.next();
         PriceVersion version = decode(next.value);
-        if (version != null
-            && model.equals(version.getModel())
-            && next.key.equals(PriceVersions.key(version))) {
-          return Optional.of(version);
-        }
         if (version != null && model.equals(version.getModel())) {
+          String key = PriceVersions.key(version);
+          if (next.key.equals(key)) {
+            return Optional.of(version);
+          }
           log.warn(
               "Price ledger key {} holds the version {}: its key must be {}; ignored",
               next.key,
               version,
-              PriceVersions.key(version));
+              key);
           metrics.invalidPrice();
         }
         // Otherwise: another model whose name extends this one's with '@', or an unreadable value.

@@ -201,11 +201,6 @@ public final class QueryServer implements AutoCloseable {
     return server.getAddress().getPort();
   }
 
-  /** Starts serving queries against {@code streams}. */
-  public void start(KafkaStreams streams, Duration windowSize, TopologyMetrics metrics) {
-    start(streams, windowSize, metrics, "agent-events");
-  }
-
   /** Starts serving queries against {@code streams}, whose runs are built from {@code events}. */
   public void start(
       KafkaStreams streams, Duration windowSize, TopologyMetrics metrics, String events) {

@@ -71,13 +71,9 @@ public final class WorkflowProcessor
   private KeyValueStore<String, Long> pending;
   private PriceLedger prices;
 
-  public WorkflowProcessor(
-      Settings settings, TopologyMetrics metrics, PriceLedger.Reader priceReader) {
-    this(settings, metrics, priceReader, null);
-  }
-
   /**
-   * A processor that also checks budgets after each applied event ({@link BudgetGuard}).
+   * A processor that prices step usage ({@link PriceLedger}) and, when {@code guards} is given,
+   * checks budgets after each applied event ({@link BudgetGuard}).
    *
    * @param guards makes the budget check from this processor's context; null for none
    */
@@ -139,13 +135,8 @@ public final class WorkflowProcessor
       run.getGaps().add(new SequenceGap(expected, sequence - 1));
       metrics.gap(sequence - expected);
     }
-    if (state.staleChunks() > 0) {
-      // The generation a retry replaced: readers have had an event's time to finish with it.
-      for (int i = 0; i < state.staleChunks(); i++) {
-        text.delete(new ChunkKey(id, state.staleBase() + i));
-      }
-      state.clearStale();
-    }
+    // The generation a retry replaced: readers have had an event's time to finish with it.
+    deleteStale(id, state);
     Usage usageBefore = run.getUsage();
     List<UsageAggregate> usage = apply(id, state, event);
     List<ProcessorOutput> budgetOutputs =
@@ -420,11 +411,7 @@ public final class WorkflowProcessor
     // Fresh chunk indexes after both live generations, so no chunk a reader may hold is rewritten.
     int base =
         Math.max(state.textBase() + state.textChunks(), state.staleBase() + state.staleChunks());
-    if (state.staleChunks() > 0) {
-      for (int i = 0; i < state.staleChunks(); i++) {
-        text.delete(new ChunkKey(id, state.staleBase() + i));
-      }
-    }
+    deleteStale(id, state);
     int chunkBytes = settings.textChunkBytes();
     int chunks = 0;
     for (int offset = 0; offset < kept.length; offset += chunkBytes) {
@@ -433,6 +420,17 @@ public final class WorkflowProcessor
       chunks++;
     }
     state.replaceText(base, kept.length, chunks);
+  }
+
+  /** Deletes the chunks of the stale text generation, if any, and forgets it. */
+  private void deleteStale(String id, WorkflowState state) {
+    if (state.staleChunks() == 0) {
+      return;
+    }
+    for (int i = 0; i < state.staleChunks(); i++) {
+      text.delete(new ChunkKey(id, state.staleBase() + i));
+    }
+    state.clearStale();
   }
 
   /** The bytes of the sorted ranges {@code removed} that lie before {@code offset}. */
