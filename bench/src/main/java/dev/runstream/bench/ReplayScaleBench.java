@@ -7,6 +7,7 @@ import dev.runstream.bench.internal.SuiteReport.ReplayPoint;
 import dev.runstream.client.RunstreamClient;
 import dev.runstream.client.StreamOptions;
 import dev.runstream.cluster.LocalCluster;
+import dev.runstream.cluster.TopicSpec;
 import dev.runstream.producer.AgentEventPublisher;
 import dev.runstream.producer.AgentRun;
 import dev.runstream.producer.DemoAgent;
@@ -23,7 +24,6 @@ import java.util.Locale;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -56,13 +56,7 @@ final class ReplayScaleBench {
       Progress progress)
       throws Exception {
     String topic = ReplayBench.TOPIC;
-    try (Admin admin =
-        Admin.create(
-            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()))) {
-      if (!admin.listTopics().names().get().contains(topic)) {
-        admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
-      }
-    }
+    cluster.createTopics(List.of(new TopicSpec(topic, 1, Map.of())));
     if (redis != null) {
       redis.flushAll();
     }

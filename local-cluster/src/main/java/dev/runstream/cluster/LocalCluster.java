@@ -263,6 +263,26 @@ public final class LocalCluster implements AutoCloseable {
   }
 
   /**
+   * Creates topics besides the {@linkplain #topics() ones created at start}, with replication
+   * factor 1, and returns once every partition of each has a leader, so the first records sent to
+   * them do not wait on metadata retries. A topic that already exists is left as it is.
+   *
+   * <pre>{@code
+   * cluster.createTopics(List.of(new TopicSpec("my-events", 6, Map.of())));
+   * }</pre>
+   *
+   * @param specs the topics
+   * @throws LocalClusterException if a topic cannot be created or its partitions have no leader
+   *     within 60 seconds
+   * @throws IllegalStateException if the cluster is closed
+   */
+  public synchronized void createTopics(List<TopicSpec> specs) {
+    ensureOpen();
+    TopicProvisioner.createMissing(
+        broker.adminConfig(), List.copyOf(specs), Instant.now().plusSeconds(60));
+  }
+
+  /**
    * The configuration this cluster was started with (ports as configured, 0 for free ports; the
    * actual addresses are {@link #bootstrapServers()} and {@link #schemaRegistryUrl()}).
    *

@@ -100,6 +100,32 @@ class LocalClusterIT {
   }
 
   @Test
+  void shouldGiveEveryPartitionALeaderWhenTopicsAreCreatedAfterStart(LocalCluster cluster)
+      throws Exception {
+    String name = "later-" + UUID.randomUUID();
+    TopicSpec spec = new TopicSpec(name, 12, Map.of("cleanup.policy", "compact"));
+
+    cluster.createTopics(List.of(spec));
+    // Creating it again leaves it as it is.
+    cluster.createTopics(List.of(spec, new TopicSpec(name, 3, Map.of())));
+
+    try (Admin admin = admin(cluster)) {
+      TopicDescription topic = admin.describeTopics(List.of(name)).allTopicNames().get().get(name);
+      assertThat(topic.partitions()).hasSize(12);
+      assertThat(topic.partitions()).allSatisfy(p -> assertThat(p.leader()).isNotNull());
+      Map<ConfigResource, Config> configs =
+          admin
+              .describeConfigs(List.of(new ConfigResource(ConfigResource.Type.TOPIC, name)))
+              .all()
+              .get();
+      assertThat(cleanupPolicy(configs, name)).isEqualTo("compact");
+    }
+    assertThatThrownBy(() -> cluster.createTopics(List.of(new TopicSpec("bad/name", 1, Map.of()))))
+        .isInstanceOf(LocalClusterException.class)
+        .hasMessageContaining("bad/name");
+  }
+
+  @Test
   void shouldConsumeRecordWhenProducedWithAcksAllAndIdempotence() throws Exception {
     String key = "run-" + UUID.randomUUID();
     try (KafkaProducer<String, String> producer = producer(Map.of())) {

@@ -1,6 +1,7 @@
 package dev.runstream.producer;
 
 import dev.runstream.cluster.LocalCluster;
+import dev.runstream.cluster.TopicSpec;
 import dev.runstream.schemas.AgentEvent;
 import dev.runstream.schemas.AvroDeserializer;
 import dev.runstream.schemas.AvroSerdeConfig;
@@ -10,9 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -27,11 +25,7 @@ final class ClusterEvents {
   private ClusterEvents() {}
 
   static String createTopic(LocalCluster cluster, String name) throws Exception {
-    try (Admin admin =
-        Admin.create(
-            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()))) {
-      admin.createTopics(List.of(new NewTopic(name, PARTITIONS, (short) 1))).all().get();
-    }
+    cluster.createTopics(List.of(new TopicSpec(name, PARTITIONS, Map.of())));
     return name;
   }
 
