@@ -347,21 +347,32 @@ public final class TopologyBench {
       k += counts[p];
     }
     Arrays.sort(ackAll);
-    System.out.printf(
-        Locale.ROOT,
-        "publish -> broker ack alone: p50 %.1f ms, p99 %.1f ms%n",
-        percentile(ackAll, 50),
-        percentile(ackAll, 99));
-    System.out.printf(
-        Locale.ROOT,
-        "load %,.0f events/s achieved; %,d lag samples: p50 %.1f ms, p90 %.1f ms, p99 %.1f ms,"
-            + " max %.1f ms%n",
-        loadSent / elapsed,
-        total,
-        percentile(all, 50),
-        percentile(all, 90),
-        percentile(all, 99),
-        total == 0 ? 0 : all[total - 1] / 1e6);
+    if (total == 0) {
+      // No percentile of nothing: say why there is no figure instead of printing zeros.
+      System.out.printf(
+          Locale.ROOT,
+          "load %,.0f events/s achieved; no lag samples: no probe's delta became visible in the"
+              + " store within the %d s window (is the machine overloaded? see the stream thread's"
+              + " commit rate below)%n",
+          loadSent / elapsed,
+          seconds);
+    } else {
+      System.out.printf(
+          Locale.ROOT,
+          "publish -> broker ack alone: p50 %.1f ms, p99 %.1f ms%n",
+          percentile(ackAll, 50),
+          percentile(ackAll, 99));
+      System.out.printf(
+          Locale.ROOT,
+          "load %,.0f events/s achieved; %,d lag samples: p50 %.1f ms, p90 %.1f ms, p99 %.1f ms,"
+              + " max %.1f ms%n",
+          loadSent / elapsed,
+          total,
+          percentile(all, 50),
+          percentile(all, 90),
+          percentile(all, 99),
+          all[total - 1] / 1e6);
+    }
     StringBuilder thread = new StringBuilder("stream thread:");
     app.streams()
         .metrics()
