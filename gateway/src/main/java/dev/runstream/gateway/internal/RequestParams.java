@@ -1,5 +1,6 @@
 package dev.runstream.gateway.internal;
 
+import dev.runstream.client.ViewPosition;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -95,20 +96,11 @@ public final class RequestParams {
       OptionalLong afterSequence,
       boolean fromNow,
       boolean includeChildren,
-      boolean fromSnapshot) {
-
-    /** A request that does not join from a snapshot. */
-    public SseRequest(
-        String workflowId, OptionalLong afterSequence, boolean fromNow, boolean includeChildren) {
-      this(workflowId, afterSequence, fromNow, includeChildren, false);
-    }
-  }
-
-  private static final Pattern POSITION = Pattern.compile("[0-9]{1,10}:[0-9]{1,19}");
+      boolean fromSnapshot) {}
 
   /**
    * The {@code at_least} parameter of {@code GET /v1/workflows/{id}}: a position {@code
-   * partition:offset}, or null when absent.
+   * partition:offset} as {@link ViewPosition#parse} reads it, or null when absent.
    *
    * @throws ApiException 400 {@code invalid_parameter} if malformed
    */
@@ -117,17 +109,13 @@ public final class RequestParams {
     if (token == null) {
       return null;
     }
-    if (token.length() > 32 || !POSITION.matcher(token).matches()) {
+    try {
+      ViewPosition.parse(token);
+    } catch (IllegalArgumentException e) {
       throw invalid(
           "at_least",
           token.length() > 32 ? token.substring(0, 32) + "…" : token,
           "a position partition:offset such as 0:1234 (the X-Runstream-Position of an answer)");
-    }
-    try {
-      Integer.parseInt(token.substring(0, token.indexOf(':')));
-      Long.parseLong(token.substring(token.indexOf(':') + 1));
-    } catch (NumberFormatException e) {
-      throw invalid("at_least", token, "a partition and an offset in range");
     }
     return token;
   }
