@@ -9,6 +9,7 @@ import dev.runstream.schemas.AvroSerdeConfig;
 import dev.runstream.schemas.Budget;
 import dev.runstream.schemas.BudgetPeriod;
 import dev.runstream.schemas.BudgetScope;
+import dev.runstream.schemas.Budgets;
 import dev.runstream.schemas.TenantConfigs;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -100,7 +101,7 @@ final class BudgetCommand implements Callable<Integer> {
     }
 
     String recordKey() {
-      return scope().name() + ":" + key();
+      return Budgets.recordKey(scope(), key());
     }
   }
 

@@ -3,7 +3,7 @@ package dev.runstream.topology.internal;
 import dev.runstream.schemas.Budget;
 import dev.runstream.schemas.BudgetExceeded;
 import dev.runstream.schemas.BudgetPeriod;
-import dev.runstream.schemas.BudgetScope;
+import dev.runstream.schemas.Budgets;
 import dev.runstream.schemas.ControlCommand;
 import dev.runstream.schemas.ControlCommandType;
 import java.math.BigDecimal;
@@ -14,8 +14,9 @@ import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 
 /**
- * What a valid budget is, when a total crosses it, and what the topology publishes when it does: a
- * {@link BudgetExceeded} record and a {@link ControlCommand} {@code CANCEL} for the run.
+ * When a total crosses a budget ({@link Budgets} says what a valid one is), and what the topology
+ * publishes when it does: a {@link BudgetExceeded} record and a {@link ControlCommand} {@code
+ * CANCEL} for the run.
  */
 public final class BudgetRules {
   /** The {@code source} of the topology's cancel requests. */
@@ -25,46 +26,6 @@ public final class BudgetRules {
   public static final String REASON_PREFIX = "budget_exceeded: ";
 
   private BudgetRules() {}
-
-  /** The record key of a budget: {@code <SCOPE>:<key>}. */
-  public static String recordKey(BudgetScope scope, String key) {
-    return scope.name() + ":" + key;
-  }
-
-  /**
-   * Why a budget record is refused, or {@code null} when it is valid: its key must be {@code
-   * <SCOPE>:<key>} of its own fields, its scope known, at least one limit set and positive, and its
-   * period supported by its scope (PER_RUN for agents; PER_RUN, HOUR or DAY for tenants).
-   */
-  public static String problem(String recordKey, Budget budget) {
-    if (budget.getScope() == BudgetScope.UNKNOWN) {
-      return "unknown scope (a newer writer's scope, or none)";
-    }
-    if (budget.getKey() == null || budget.getKey().isBlank()) {
-      return "blank key";
-    }
-    String expected = recordKey(budget.getScope(), budget.getKey());
-    if (!expected.equals(recordKey)) {
-      return "record key '" + recordKey + "' must be '" + expected + "'";
-    }
-    if (budget.getMaxTokens() == null && budget.getMaxCostUsd() == null) {
-      return "neither max_tokens nor max_cost_usd is set";
-    }
-    if (budget.getMaxTokens() != null && budget.getMaxTokens() < 1) {
-      return "max_tokens must be at least 1, got " + budget.getMaxTokens();
-    }
-    if (budget.getMaxCostUsd() != null && budget.getMaxCostUsd().signum() <= 0) {
-      return "max_cost_usd must be above 0, got " + budget.getMaxCostUsd().toPlainString();
-    }
-    BudgetPeriod period = budget.getPeriod();
-    if (period == BudgetPeriod.UNKNOWN) {
-      return "unknown period";
-    }
-    if (budget.getScope() == BudgetScope.AGENT && period != BudgetPeriod.PER_RUN) {
-      return "AGENT budgets are PER_RUN, got " + period;
-    }
-    return null;
-  }
 
   /** Whether a period sums usage across runs in a window. */
   public static boolean isWindowed(BudgetPeriod period) {
@@ -99,7 +60,7 @@ public final class BudgetRules {
    */
   public static BudgetBreach breach(
       Budget budget, Instant windowStart, long tokens, BigDecimal cost, Crossing run) {
-    String budgetKey = recordKey(budget.getScope(), budget.getKey());
+    String budgetKey = Budgets.recordKey(budget);
     String requestId =
         UUID.nameUUIDFromBytes(
                 ("budget|"
@@ -150,7 +111,7 @@ public final class BudgetRules {
   static String reason(Budget budget, long tokens, BigDecimal cost) {
     StringBuilder b =
         new StringBuilder(REASON_PREFIX)
-            .append(recordKey(budget.getScope(), budget.getKey()))
+            .append(Budgets.recordKey(budget))
             .append(' ')
             .append(budget.getPeriod());
     if (budget.getMaxTokens() != null) {

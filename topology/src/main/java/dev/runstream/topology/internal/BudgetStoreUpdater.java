@@ -1,6 +1,7 @@
 package dev.runstream.topology.internal;
 
 import dev.runstream.schemas.Budget;
+import dev.runstream.schemas.Budgets;
 import dev.runstream.topology.WorkflowTopology;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -56,7 +57,7 @@ public final class BudgetStoreUpdater implements Processor<String, byte[], Void,
       refuse(key, "the value is not a Budget record: " + e.getMessage());
       return;
     }
-    String problem = BudgetRules.problem(key, budget);
+    String problem = Budgets.problem(key, budget);
     if (problem != null) {
       refuse(key, problem);
       return;

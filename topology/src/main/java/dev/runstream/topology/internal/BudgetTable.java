@@ -2,6 +2,7 @@ package dev.runstream.topology.internal;
 
 import dev.runstream.schemas.Budget;
 import dev.runstream.schemas.BudgetScope;
+import dev.runstream.schemas.Budgets;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -47,7 +48,7 @@ public final class BudgetTable {
     if (key == null) {
       return null;
     }
-    String recordKey = BudgetRules.recordKey(scope, key);
+    String recordKey = Budgets.recordKey(scope, key);
     byte[] bytes = store.get(recordKey);
     if (bytes == null) {
       return null;
@@ -62,7 +63,7 @@ public final class BudgetTable {
     } catch (RuntimeException e) {
       return null; // not remembered: the next lookup decodes again
     }
-    Budget valid = budget != null && BudgetRules.problem(recordKey, budget) == null ? budget : null;
+    Budget valid = budget != null && Budgets.problem(recordKey, budget) == null ? budget : null;
     decoded.put(recordKey, new Decoded(bytes, valid));
     return valid;
   }

@@ -2,6 +2,7 @@ package dev.runstream.topology.internal;
 
 import dev.runstream.schemas.Budget;
 import dev.runstream.schemas.BudgetScope;
+import dev.runstream.schemas.Budgets;
 import dev.runstream.topology.WorkflowTopology;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -66,8 +67,7 @@ public final class WindowedBudgetProcessor
       return;
     }
     Instant window = BudgetRules.windowStart(budget.getPeriod(), delta.timestamp());
-    String key =
-        BudgetRules.recordKey(BudgetScope.TENANT, delta.tenantId()) + "|" + budget.getPeriod();
+    String key = Budgets.recordKey(BudgetScope.TENANT, delta.tenantId()) + "|" + budget.getPeriod();
     Total total = Total.decode(totals.get(key));
     if (total != null && window.isBefore(total.windowStart())) {
       return; // late usage of a window that is over
