@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
@@ -39,16 +40,6 @@ public record ChunkKey(String workflowId, int index) {
           String id = new String(data, 0, data.length - 5, StandardCharsets.UTF_8);
           return new ChunkKey(id, ByteBuffer.wrap(data, data.length - 4, 4).getInt());
         };
-    return new Serde<>() {
-      @Override
-      public Serializer<ChunkKey> serializer() {
-        return serializer;
-      }
-
-      @Override
-      public Deserializer<ChunkKey> deserializer() {
-        return deserializer;
-      }
-    };
+    return Serdes.serdeFrom(serializer, deserializer);
   }
 }

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.Optional;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -216,16 +217,6 @@ public final class PriceLedger {
             return null;
           }
         };
-    return new Serde<>() {
-      @Override
-      public Serializer<byte[]> serializer() {
-        return serializer;
-      }
-
-      @Override
-      public Deserializer<byte[]> deserializer() {
-        return deserializer;
-      }
-    };
+    return Serdes.serdeFrom(serializer, deserializer);
   }
 }

@@ -14,6 +14,7 @@ import java.util.Map;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
@@ -264,16 +265,6 @@ public final class WorkflowState {
                 "truncated workflow state (" + data.length + " bytes)", e);
           }
         };
-    return new Serde<>() {
-      @Override
-      public Serializer<WorkflowState> serializer() {
-        return serializer;
-      }
-
-      @Override
-      public Deserializer<WorkflowState> deserializer() {
-        return deserializer;
-      }
-    };
+    return Serdes.serdeFrom(serializer, deserializer);
   }
 }
