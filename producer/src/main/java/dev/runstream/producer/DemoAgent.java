@@ -83,37 +83,6 @@ public final class DemoAgent {
     public static final double DEFAULT_RETRY_RATE = 0.1;
 
     /**
-     * Options with the default retry rate ({@value #DEFAULT_RETRY_RATE}), for callers written
-     * before retries existed.
-     */
-    public Options(
-        long seed,
-        double tokensPerSecond,
-        int minLlmSteps,
-        int maxLlmSteps,
-        int minTokensPerStep,
-        int maxTokensPerStep,
-        double toolCallProbability,
-        double subAgentProbability,
-        int maxDepth,
-        double failureRate,
-        List<String> models) {
-      this(
-          seed,
-          tokensPerSecond,
-          minLlmSteps,
-          maxLlmSteps,
-          minTokensPerStep,
-          maxTokensPerStep,
-          toolCallProbability,
-          subAgentProbability,
-          maxDepth,
-          failureRate,
-          models,
-          DEFAULT_RETRY_RATE);
-    }
-
-    /**
      * Validates the options.
      *
      * @throws IllegalArgumentException if a range or probability is invalid
